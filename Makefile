@@ -1,0 +1,66 @@
+# Lotsen — every entry point. Two Python 3.10 environments (.venv/bot for Rasa, .venv/app for the rest),
+# built from the pinned requirement files; nobody activates anything by hand.
+SHELL := /bin/bash
+PY310 := $(shell if command -v pyenv >/dev/null 2>&1 && pyenv prefix 3.10 >/dev/null 2>&1; then echo "$$(pyenv prefix 3.10)/bin/python"; else command -v python3.10; fi)
+BOT := .venv/bot/bin
+APP := .venv/app/bin
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test test-fast eval bench content-report db catalogs model widget env clean
+
+run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
+	$(APP)/python -m api.launcher
+
+test: env widget ## The whole suite: unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
+	$(APP)/python -m pytest -q tests
+
+test-fast: env ## Unit and integration tests only (no model training)
+	$(APP)/python -m pytest -q tests -m "not e2e"
+
+eval: env ## NLU evaluation per language -> bench/results/nlu.{json,md}
+	$(APP)/python -m bench.eval_nlu
+
+bench: env ## Latency benchmark -> bench/results/latency.json
+	$(APP)/python -m bench.latency
+
+content-report: env ## Stale, missing or dubious content -> exit 1 when anything needs attention
+	$(APP)/python -m api.catalog.report
+
+db: env
+	$(APP)/python -m api.catalog.migrate && $(APP)/python -m api.catalog.seed
+
+catalogs: env
+	$(APP)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output --project=Lotsen -o locales/messages.pot .
+	$(APP)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(APP)/pybabel compile -d locales -D messages --statistics
+
+model: env db
+	$(APP)/python -c "from api.launcher import compile_catalogs; compile_catalogs()"
+	$(APP)/python -m api.catalog.export && $(APP)/python -m bot.model
+
+env: .venv/bot/.installed .venv/app/.installed
+
+.venv/bot/.installed: requirements/bot.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed (pyenv install 3.10 or apt/brew python3.10)"; exit 1; }
+	$(PY310) -m venv .venv/bot
+	$(BOT)/pip install -q --upgrade pip wheel
+	$(BOT)/pip install -q -r requirements/bot.txt
+	touch $@
+
+.venv/app/.installed: requirements/app.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed (pyenv install 3.10 or apt/brew python3.10)"; exit 1; }
+	$(PY310) -m venv .venv/app
+	$(APP)/pip install -q --upgrade pip wheel
+	$(APP)/pip install -q -r requirements/app.txt
+	touch $@
+
+widget: api/web/static/vendor/socket.io.min.js
+
+api/web/static/vendor/socket.io.min.js: api/web/package.json api/web/package-lock.json
+	cd api/web && npm ci --silent --no-audit --no-fund
+	mkdir -p api/web/static/vendor
+	cp api/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+clean:
+	rm -rf .build .run

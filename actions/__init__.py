@@ -1,0 +1,1 @@
+"""Custom actions: parse slots, ask the catalog, utter response names with arguments. No text here."""

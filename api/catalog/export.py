@@ -1,0 +1,98 @@
+"""Assemble Rasa's training inputs from the repository and the catalog: `python -m api.catalog.export`.
+
+Writes .build/train/{domain,data}/ and gazetteer.yml: the committed domain and NLU data, plus what the
+catalog owns — one intent `faq_<key>` per FAQ entry with its stored questions and a rule answering it,
+a stub per response name (the NLG endpoint renders the real text) and the municipality names and
+aliases for the gazetteer. Staff add an FAQ entry: the next export + training knows it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+from api.catalog import queries
+from api.catalog.names import fold
+from api.db import session_scope
+from api.nlg.messages import COMPOSED, RESPONSES
+from api.settings import ROOT
+
+BUILD = ROOT / ".build" / "train"
+FAQ_PREFIX = "faq_"
+AMBIGUOUS_LENGTH = 4  # names this short are also ordinary words ("Kil", "Åre", "Berg")
+
+
+def _dump(path: Path, document: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+
+
+def _questions_by_key(session: Session) -> dict[str, list[str]]:
+    by_key: dict[str, list[str]] = {}
+    for key, _language, text in queries.faq_questions(session):
+        by_key.setdefault(key, []).append(text)
+    return by_key
+
+
+def faq_nlu(by_key: dict[str, list[str]]) -> dict:
+    return {
+        "version": "3.1",
+        "nlu": [
+            {"intent": FAQ_PREFIX + key, "examples": "".join(f"- {text}\n" for text in texts)}
+            for key, texts in by_key.items()
+        ],
+    }
+
+
+def faq_rules(by_key: dict[str, list[str]]) -> dict:
+    return {
+        "version": "3.1",
+        "rules": [
+            {"rule": f"answer {key}", "steps": [{"intent": FAQ_PREFIX + key}, {"action": "action_answer"}]}
+            for key in by_key
+        ],
+    }
+
+
+def generated_domain(by_key: dict[str, list[str]]) -> dict:
+    names = [name for name in RESPONSES if name.startswith("utter_")] + sorted(COMPOSED)
+    return {
+        "version": "3.1",
+        "intents": [FAQ_PREFIX + key for key in by_key],
+        "responses": {name: [{"text": f"[{name}]"}] for name in names},
+    }
+
+
+def gazetteer(session: Session) -> dict:
+    places: dict[str, dict] = {}
+    for municipality in queries.municipalities(session):
+        places[municipality.name] = {"aliases": list(municipality.aliases)}
+    others = yaml.safe_load((ROOT / "data" / "catalog" / "other_places.yml").read_text(encoding="utf-8"))
+    for name, aliases in others["places"].items():
+        places.setdefault(name, {"aliases": aliases or []})
+    for name, info in places.items():
+        info["ambiguous"] = len(fold(name)) <= AMBIGUOUS_LENGTH
+    return {"places": places}
+
+
+def export(build: Path = BUILD, database_url: str | None = None) -> Path:
+    if build.exists():
+        shutil.rmtree(build)
+    (build / "domain").mkdir(parents=True)
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        shutil.copy(path, build / "domain" / path.name)
+    shutil.copytree(ROOT / "data" / "nlu", build / "data" / "nlu")
+    shutil.copytree(ROOT / "data" / "dialogue", build / "data" / "dialogue")
+    with session_scope(database_url) as session:
+        by_key = _questions_by_key(session)
+        _dump(build / "data" / "faq.yml", faq_nlu(by_key))
+        _dump(build / "data" / "faq_rules.yml", faq_rules(by_key))
+        _dump(build / "domain" / "generated.yml", generated_domain(by_key))
+        _dump(build / "gazetteer.yml", gazetteer(session))
+    return build
+
+
+if __name__ == "__main__":
+    print(f"export: training inputs in {export()}")

@@ -1,0 +1,154 @@
+"""Typed SQLAlchemy 2 models of the catalog. Schema changes go through Alembic (api/migrations)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class County(Base):
+    __tablename__ = "county"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    region: Mapped[str] = mapped_column(String(120))
+    website: Mapped[str] = mapped_column(String(500))
+
+    municipalities: Mapped[list[Municipality]] = relationship(back_populates="county", order_by="Municipality.name")
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    official_name: Mapped[str] = mapped_column(String(120))
+    scb_code: Mapped[str] = mapped_column(String(4), unique=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"))
+    website: Mapped[str] = mapped_column(String(500))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    county: Mapped[County] = relationship(back_populates="municipalities")
+    services: Mapped[list[Service]] = relationship(back_populates="municipality")
+
+
+class ServiceCategory(Base):
+    __tablename__ = "service_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    scope: Mapped[str] = mapped_column(String(12))  # "municipal" or "county"
+
+
+class Service(Base):
+    """A municipal (or county-wide) service page. Contact details stay empty unless verified."""
+
+    __tablename__ = "service"
+    __table_args__ = (
+        CheckConstraint("(municipality_id IS NULL) <> (county_id IS NULL)", name="service_has_one_owner"),
+        UniqueConstraint("category_id", "municipality_id", "county_id", "url", name="service_unique_page"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("service_category.id"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    opening_hours: Mapped[str | None] = mapped_column(String(300))
+    checked_source: Mapped[str | None] = mapped_column(String(500))
+
+    category: Mapped[ServiceCategory] = relationship()
+    municipality: Mapped[Municipality | None] = relationship(back_populates="services")
+    county: Mapped[County | None] = relationship()
+
+
+class FaqEntry(Base):
+    """A national answer: one key, its authority and official source, texts per language."""
+
+    __tablename__ = "faq_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    authority: Mapped[str] = mapped_column(String(200))
+    source_url: Mapped[str] = mapped_column(String(500))
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    local_category_id: Mapped[int | None] = mapped_column(ForeignKey("service_category.id"))
+
+    local_category: Mapped[ServiceCategory | None] = relationship()
+    texts: Mapped[list[FaqText]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+    questions: Mapped[list[FaqQuestion]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+
+
+class FaqText(Base):
+    __tablename__ = "faq_text"
+    __table_args__ = (UniqueConstraint("entry_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(5))
+    answer: Mapped[str] = mapped_column(Text)
+
+    entry: Mapped[FaqEntry] = relationship(back_populates="texts")
+
+
+class FaqQuestion(Base):
+    """How people ask for an entry: training examples for the NLU model, per language."""
+
+    __tablename__ = "faq_question"
+    __table_args__ = (UniqueConstraint("entry_id", "language", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(5))
+    text: Mapped[str] = mapped_column(String(500))
+
+    entry: Mapped[FaqEntry] = relationship(back_populates="questions")
+
+
+
+class ChecklistStep(Base):
+    """One step of the personal relocation checklist, shown when all its conditions hold.
+
+    conditions: {"eu": bool, "purpose": [work|study|family|protection], "children": [preschool|school|
+    upper_secondary|any], "regulated": bool} — absent keys always hold. titles: {language: short title}.
+    """
+
+    __tablename__ = "checklist_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int]
+    faq_entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id", ondelete="CASCADE"))
+    conditions: Mapped[dict] = mapped_column(JSON, default=dict)
+    titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    faq_entry: Mapped[FaqEntry] = relationship()
+
+
+# Service categories and where they are organised. New categories need a label in the gettext catalogs.
+SERVICE_CATEGORIES: dict[str, str] = {
+    "newcomer_contact": "municipal",
+    "housing_company": "municipal",
+    "preschool": "municipal",
+    "school": "municipal",
+    "upper_secondary": "municipal",
+    "sfi": "municipal",
+    "adult_education": "municipal",
+    "social_services": "municipal",
+    "recycling": "municipal",
+    "health_care": "county",
+    "public_transport": "county",
+}

@@ -1,0 +1,1 @@
+"""Natural language generation: every bot text, rendered in the conversation's language."""

@@ -1,0 +1,168 @@
+"""Municipality gazetteer: finds place names in any language and script and maps them to the catalog's name.
+
+Handles diacritics ("ostersund"), inflection ("Östersunds", "у Карлстаді"), attached Arabic prepositions
+("بكارلستاد"), other scripts (aliases from the catalog) and misspellings (rapidfuzz). Short names that are
+also ordinary words ("Berg", "Kil", "Eda") only count when capitalised or after a locative preposition.
+The gazetteer file is exported from the catalog (`make model`) and stored inside the trained model.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+
+import spacy
+import yaml
+from rapidfuzz import fuzz, process
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from api.catalog.names import fold
+
+# Case endings and clitics added to place names: Swedish/German genitive, Ukrainian/Russian cases.
+SUFFIXES = ("s", "es", "a", "u", "i", "e", "om", "ом", "у", "и", "а", "е", "ови", "ськ", "ського", "ському")
+ARABIC_PREFIXES = ("وب", "ول", "وف", "ب", "ل", "و", "ف", "ك", "ال")
+# Words that stand around a place name: prepositions and "municipality" in the six languages (folded).
+LOCATIVES = {"i", "in", "im", "to", "till", "nach", "naar", "aus", "from", "fran", "van", "near", "bei", "bij",
+             "в", "у", "до", "из", "з", "из", "في", "الى", "من", "kommun", "kommune", "municipality", "gemeinde",
+             "gemeente", "комуна", "комуни", "коммуна", "بلديه", "كومون"}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "gazetteer": ".build/train/gazetteer.yml",
+            "entity": "municipality",
+            "fuzzy_threshold": 88,
+            "fuzzy_min_length": 5,
+            "max_tokens": 3,
+            # A message that is little more than a place name ("Östersund", "i Krokom", "у Карлстаді")
+            # answers "which municipality?": its intent becomes this one, whatever the classifier said.
+            "place_only_intent": "inform_municipality",
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 places: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._tokenizer = spacy.blank("xx").tokenizer
+        self._index(places or {})
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MunicipalityGazetteer":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "MunicipalityGazetteer":
+        with model_storage.read_from(resource) as directory:
+            places = json.loads((Path(directory) / "places.json").read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, places)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        path = Path(self.config["gazetteer"])
+        if not path.exists():
+            raise FileNotFoundError(f"MunicipalityGazetteer: gazetteer file {path} not found (run `make model`)")
+        places = yaml.safe_load(path.read_text(encoding="utf-8"))["places"]
+        self._index(places)
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / "places.json").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    def _index(self, places: Dict[str, Dict[str, Any]]) -> None:
+        """places: canonical name -> {aliases: [...], ambiguous: bool}."""
+        self._places = places
+        self._forms: Dict[str, str] = {}
+        for name, info in places.items():
+            for form in [name, *info.get("aliases", [])]:
+                self._forms.setdefault(fold(form), name)
+        self._fuzzy_choices = [form for form in self._forms if len(form) >= self.config["fuzzy_min_length"]]
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = self.extract(text)
+            if found:
+                message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+                if self._only_places(text, found):
+                    intent = {"name": self.config["place_only_intent"], "confidence": 1.0}
+                    message.set(INTENT, intent, add_to_output=True)
+                    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+    def _only_places(self, text: str, entities: List[Dict[str, Any]]) -> bool:
+        rest = text
+        for entity in sorted(entities, key=lambda e: e["start"], reverse=True):
+            rest = rest[: entity["start"]] + " " + rest[entity["end"]:]
+        others = [fold(t.text) for t in self._tokenizer(rest) if not t.is_punct and not t.is_space]
+        return all(word in LOCATIVES for word in others)
+
+    def extract(self, text: str) -> List[Dict[str, Any]]:
+        tokens = [token for token in self._tokenizer(text[:2000]) if not token.is_punct and not token.is_space]
+        entities, taken_until = [], -1
+        for start_index, token in enumerate(tokens):
+            if token.idx < taken_until:
+                continue
+            match = self._longest_match(tokens, start_index)
+            if match is None:
+                continue
+            name, end_index, score = match
+            end_token = tokens[end_index]
+            start, end = token.idx, end_token.idx + len(end_token.text)
+            if self._places[name].get("ambiguous") and not self._plausible(tokens, start_index, end_index, name, text[start:end]):
+                continue
+            entities.append({
+                "entity": self.config["entity"], "value": name, "start": start, "end": end,
+                "confidence_entity": round(score / 100, 2), "extractor": "MunicipalityGazetteer",
+            })
+            taken_until = end
+        return entities
+
+    def _longest_match(self, tokens: List[Any], start: int) -> Optional[Tuple[str, int, float]]:
+        for end in range(min(len(tokens), start + self.config["max_tokens"]) - 1, start - 1, -1):
+            form = fold(" ".join(token.text for token in tokens[start:end + 1]))
+            found = self._lookup(form)
+            if found:
+                return found[0], end, found[1]
+        return None
+
+    def _lookup(self, form: str) -> Optional[Tuple[str, float]]:
+        for candidate in self._candidates(form):
+            if candidate in self._forms:
+                return self._forms[candidate], 100.0
+        if len(form) >= self.config["fuzzy_min_length"] and self._fuzzy_choices:
+            best = process.extractOne(form, self._fuzzy_choices, scorer=fuzz.ratio,
+                                      score_cutoff=self.config["fuzzy_threshold"])
+            if best:
+                return self._forms[best[0]], best[1]
+        return None
+
+    @staticmethod
+    def _candidates(form: str) -> Iterator[str]:
+        yield form
+        stems = [form] + [form[len(prefix):] for prefix in ARABIC_PREFIXES if form.startswith(prefix)]
+        for stem in stems:
+            yield stem
+            for suffix in SUFFIXES:
+                if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+                    yield stem[: -len(suffix)]
+
+    @staticmethod
+    def _plausible(tokens: List[Any], start: int, end: int, name: str, surface: str) -> bool:
+        """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
+        previous = fold(tokens[start - 1].text) if start > 0 else ""
+        following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""
+        return surface == name or previous in LOCATIVES or following in LOCATIVES

@@ -1,0 +1,26 @@
+"""How people name the six languages, in each of the six languages (folded: lower case, no diacritics).
+
+Used to honour explicit requests such as "kan du svara på svenska?" or "بالعربية من فضلك".
+"""
+from __future__ import annotations
+
+import re
+
+STEMS: dict[str, tuple[str, ...]] = {
+    "sv": ("svensk", "swedish", "schwedisch", "zweeds", "sweeds", "السويد", "سويدي", "шведськ", "шведск", "swidi"),
+    "en": ("engelsk", "english", "englisch", "engels", "inglish", "انجليز", "انكليز", "англи", "английск", "inglizi"),
+    "de": ("tysk", "german", "deutsch", "duits", "المان", "الماني", "нимецьк", "немецк", "almani"),
+    "nl": ("nederlandsk", "hollandsk", "dutch", "niederlandisch", "hollandisch", "nederlands", "hollands",
+           "vlaams", "هولند", "нидерландськ", "нидерландск", "голландськ", "голландск"),
+    "ar": ("arabisk", "arabic", "arabisch", "arabe", "عربي", "العربيه", "арабськ", "арабск", "3arabi", "arabi"),
+    "uk": ("ukrainsk", "ukrainian", "ukrainisch", "oekraiens", "اوكران", "украинськ", "украинск", "ukraini"),
+}
+
+_PATTERN = re.compile("|".join(sorted((re.escape(s) for stems in STEMS.values() for s in stems), key=len, reverse=True)))
+_LANGUAGE_OF = {stem: code for code, stems in STEMS.items() for stem in stems}
+
+
+def named_languages(folded_text: str) -> list[str]:
+    """Languages named in the text, in order of mention, without repeats."""
+    found = [_LANGUAGE_OF[match.group(0)] for match in _PATTERN.finditer(folded_text)]
+    return list(dict.fromkeys(found))

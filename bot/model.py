@@ -1,0 +1,45 @@
+"""Train the Rasa model only when its inputs changed: `python -m bot.model` prints the model's path.
+
+The model is named by a hash of config.yml, the assembled training inputs (.build/train, written by
+api.catalog.export) and the custom component code, so an unchanged project reuses its model.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / ".build" / "train"
+MODELS = ROOT / ".build" / "models"
+RASA = Path(os.environ.get("RASA_BIN", ROOT / ".venv" / "bot" / "bin" / "rasa"))
+
+
+def inputs_hash(config: Path = ROOT / "config.yml") -> str:
+    digest = hashlib.sha256()
+    files = [config, *sorted(BUILD.rglob("*.yml")), *sorted((ROOT / "bot" / "components").glob("*.py"))]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_model(config: Path = ROOT / "config.yml", prefix: str = "lotsen") -> Path:
+    name = f"{prefix}-{inputs_hash(config)}"
+    model = MODELS / f"{name}.tar.gz"
+    if model.exists():
+        return model
+    MODELS.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(RASA), "train", "--config", str(config), "--domain", str(BUILD / "domain"),
+        "--data", str(BUILD / "data"), "--out", str(MODELS), "--fixed-model-name", name,
+    ]
+    print(f"model: training {name} (inputs changed)", file=sys.stderr)
+    subprocess.run(command, cwd=ROOT, check=True)
+    return model
+
+
+if __name__ == "__main__":
+    print(ensure_model(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "config.yml"))

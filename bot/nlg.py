@@ -1,0 +1,87 @@
+"""Lotsen's NLG client for Rasa: the app renders every text; when a part is down the user still gets an apology.
+
+Named in endpoints.yml (`nlg: type: bot.nlg.LotsenNLG`). It differs from Rasa's callback generator in three
+ways, each for a reason:
+- it sends only what the renderer needs (slots, latest message) instead of the whole event history, so
+  rendering cost does not grow with the conversation's length;
+- if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs;
+- if the action server fails, the custom action answers with that apology instead of silence
+  (Rasa 3.6 only logs such failures). The tracker keeps every user message either way.
+"""
+from __future__ import annotations
+
+import gettext
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.actions import action as rasa_actions
+from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+
+from api.language import conversation_language
+from api.nlg.messages import RESPONSES
+from api.settings import get_settings
+
+log = logging.getLogger(__name__)
+REQUEST_TIMEOUT = 10  # seconds; Rasa's default is five minutes
+
+
+def apology(language: str) -> Dict[Text, Any]:
+    settings = get_settings()
+    try:
+        catalog = gettext.translation("messages", localedir=settings.locales_dir, languages=[language])
+    except OSError:
+        catalog = gettext.NullTranslations()
+    return {"text": catalog.gettext(RESPONSES["utter_error"]).format(url=settings.fallback_contact_url)}
+
+
+class LotsenNLG(CallbackNaturalLanguageGenerator):
+    def __init__(self, endpoint_config: EndpointConfig, domain: Any = None) -> None:
+        super().__init__(endpoint_config)
+        _answer_failed_actions_with_apology()
+
+    async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
+                       **kwargs: Any) -> Optional[Dict[Text, Any]]:
+        slots = tracker.current_slot_values()
+        body = {
+            "response": utter_action,
+            "arguments": {k: v for k, v in kwargs.items() if k not in ("domain_responses", "response_id")},
+            "tracker": {"sender_id": tracker.sender_id, "slots": slots},
+            "channel": {"name": output_channel},
+        }
+        try:
+            response = await self.nlg_endpoint.request(method="post", json=body, timeout=REQUEST_TIMEOUT)
+            if isinstance(response, dict) and self.validate_response(response):
+                return response
+            raise RasaException("NLG endpoint returned an invalid response")
+        except Exception:
+            log.exception("NLG endpoint failed for %s; sending the local apology", utter_action)
+            return apology(conversation_language(slots))
+
+
+_guarded = False
+
+
+def _answer_failed_actions_with_apology() -> None:
+    """Wrap RemoteAction.run once: a custom action that cannot run answers with the apology."""
+    global _guarded
+    if _guarded:
+        return
+    original = rasa_actions.RemoteAction.run
+
+    async def run(self, output_channel, nlg, tracker, domain) -> List[Any]:  # type: ignore[no-untyped-def]
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except rasa_actions.ActionExecutionRejection:
+            raise  # forms reject to let other policies act: not a failure
+        except RasaException:
+            log.exception("custom action %s failed; answering with the apology", self.name())
+            message = await nlg.generate("utter_error", tracker, output_channel.name())
+            return [rasa_actions.create_bot_utterance(message)]
+
+    rasa_actions.RemoteAction.run = run
+    _guarded = True
+
+
