@@ -12,14 +12,15 @@ export RASA_TELEMETRY_ENABLED := false
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
 	$(APP)/python -m api.launcher
 
-test: env widget ## The whole suite: unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
-	$(APP)/python -m pytest -q tests
+test: env widget model ## The whole suite: unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
+	$(BOT)/python -m pytest -q -p no:cacheprovider --confcutdir tests/bot tests/bot
+	$(APP)/python -m pytest -q tests --ignore tests/bot
 
 test-fast: env ## Unit and integration tests only (no model training)
-	$(APP)/python -m pytest -q tests -m "not e2e"
+	$(APP)/python -m pytest -q tests --ignore tests/bot -m "not e2e"
 
-eval: env ## NLU evaluation per language -> bench/results/nlu.{json,md}
-	$(APP)/python -m bench.eval_nlu
+eval: model ## NLU evaluation per language (Lotsen vs Rasa's default pipeline) -> bench/results/nlu.{json,md}
+	$(BOT)/python -m bench.eval_nlu
 
 bench: env ## Latency benchmark -> bench/results/latency.json
 	$(APP)/python -m bench.latency

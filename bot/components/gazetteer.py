@@ -33,6 +33,10 @@ LOCATIVES = {"i", "in", "im", "to", "till", "nach", "naar", "aus", "from", "fran
              "в", "у", "до", "из", "з", "из", "في", "الى", "من", "kommun", "kommune", "municipality", "gemeinde",
              "gemeente", "комуна", "комуни", "коммуна", "بلديه", "كومون"}
 
+# Words before a noun that make a capitalised short name an ordinary word ("am Berg", "the Kil").
+ARTICLES = {"am", "der", "die", "das", "den", "dem", "ein", "einen", "einem", "zum", "vom", "auf", "the", "a",
+            "het", "de", "een", "en", "ett", "och"}
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
@@ -165,4 +169,6 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
         """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
         previous = fold(tokens[start - 1].text) if start > 0 else ""
         following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""
-        return surface == name or previous in LOCATIVES or following in LOCATIVES
+        if previous in LOCATIVES or following in LOCATIVES:
+            return True
+        return surface == name and previous not in ARTICLES

@@ -1,0 +1,169 @@
+"""NLU evaluation per language on the held-out sets in tests/nlu/ (never trained on): `make eval`.
+
+Reports intent macro-F1, municipality entity F1, out-of-scope F1 and language-ID accuracy for Lotsen's
+pipeline and for Rasa's default pipeline trained on the same data; writes bench/results/nlu.{json,md}.
+Runs in the Rasa environment.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.metrics import f1_score  # noqa: E402
+
+from bot.model import BUILD, ensure_model  # noqa: E402
+
+LANGUAGES = ("sv", "en", "de", "nl", "ar", "uk")
+RESULTS = ROOT / "bench" / "results"
+_MARKUP = re.compile(r"\[([^\]]+)\](\(([^)]*)\)|\{([^}]*)\})")
+
+
+def parse_example(example: str) -> tuple[str, list[str]]:
+    """Rasa markup -> (plain text, municipality values)."""
+    values, plain, last = [], [], 0
+    for match in _MARKUP.finditer(example):
+        plain.append(example[last:match.start()])
+        plain.append(match.group(1))
+        if match.group(3) == "municipality":
+            values.append(match.group(1))
+        elif match.group(4):
+            attributes = json.loads("{" + match.group(4) + "}")
+            if attributes.get("entity") == "municipality":
+                values.append(attributes.get("value", match.group(1)))
+        last = match.end()
+    plain.append(example[last:])
+    return "".join(plain), values
+
+
+def held_out(language: str) -> list[tuple[str, str, list[str]]]:
+    import yaml
+
+    document = yaml.safe_load((ROOT / "tests" / "nlu" / f"{language}.yml").read_text(encoding="utf-8"))
+    rows = []
+    for block in document["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                text, values = parse_example(line[2:])
+                rows.append((block["intent"], text, values))
+    return rows
+
+
+def train_baseline() -> tuple[Path, float]:
+    import subprocess
+
+    model = ROOT / ".build" / "models" / "baseline.tar.gz"
+    started = time.monotonic()
+    if not model.exists():
+        subprocess.run(
+            [str(ROOT / ".venv" / "bot" / "bin" / "rasa"), "train", "nlu", "--config", "bench/baseline_config.yml",
+             "--nlu", str(BUILD / "data"), "--domain", str(BUILD / "domain"), "--out", str(model.parent),
+             "--fixed-model-name", "baseline"],
+            cwd=ROOT, check=True,
+        )
+    return model, time.monotonic() - started
+
+
+async def predict(model: Path, rows: list[tuple[str, str, list[str]]]) -> list[dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for _, text, _ in rows]
+
+
+def scores(rows: list[tuple[str, str, list[str]]], parses: list[dict]) -> dict:
+    gold = [intent for intent, _, _ in rows]
+    predicted = [(parse.get("intent") or {}).get("name") or "none" for parse in parses]
+    labels = sorted(set(gold))
+    tp = fp = fn = 0
+    for (_, _, values), parse in zip(rows, parses):
+        found = [e["value"] for e in parse.get("entities", []) if e.get("entity") == "municipality"]
+        for value in found:
+            tp, fp = (tp + 1, fp) if value in values else (tp, fp + 1)
+        fn += sum(1 for value in values if value not in found)
+    entity_f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    oos_gold = [g == "out_of_scope" for g in gold]
+    oos_predicted = [p == "out_of_scope" for p in predicted]
+    return {
+        "examples": len(rows),
+        "intent_macro_f1": round(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0), 4),
+        "intent_accuracy": round(sum(g == p for g, p in zip(gold, predicted)) / len(rows), 4),
+        "municipality_entity_f1": round(entity_f1, 4),
+        "out_of_scope_f1": round(f1_score(oos_gold, oos_predicted, zero_division=0), 4),
+        "fallback_rate": round(sum(p == "nlu_fallback" for p in predicted) / len(rows), 4),
+    }
+
+
+def language_id(rows_by_language: dict) -> dict:
+    from bot.components.language_detector import LanguageDetector
+
+    detector = LanguageDetector(LanguageDetector.get_default_config())
+    from rasa.shared.nlu.training_data.message import Message
+
+    result = {}
+    for language, rows in rows_by_language.items():
+        long_total = long_right = short_total = short_kept = 0
+        for _, text, _ in rows:
+            entity = detector.language_entity(Message(data={"text": text, "intent": {"name": "x"}}))
+            words = len(re.findall(r"[^\W\d_]{2,}", text))
+            if words >= 3:
+                long_total += 1
+                long_right += bool(entity and entity["entity"] == "language" and entity["value"] == language)
+            else:
+                short_total += 1
+                short_kept += not (entity and entity["entity"] == "language")
+        result[language] = {
+            "accuracy_3plus_words": round(long_right / long_total, 4) if long_total else None,
+            "messages_3plus_words": long_total,
+            "unchanged_1_2_words": round(short_kept / short_total, 4) if short_total else None,
+            "messages_1_2_words": short_total,
+        }
+    return result
+
+
+def main() -> int:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    rows_by_language = {language: held_out(language) for language in LANGUAGES}
+    models = {"lotsen": ensure_model()}
+    if "--no-baseline" not in sys.argv:
+        models["rasa_default"], baseline_seconds = train_baseline()
+    report: dict = {"held_out": "tests/nlu/<lang>.yml", "models": {}, "language_id": language_id(rows_by_language)}
+    for name, model in models.items():
+        report["models"][name] = {"model": model.name, "languages": {}}
+        for language, rows in rows_by_language.items():
+            parses = asyncio.run(predict(model, rows))
+            report["models"][name]["languages"][language] = scores(rows, parses)
+            print(name, language, report["models"][name]["languages"][language], flush=True)
+    (RESULTS / "nlu.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (RESULTS / "nlu.md").write_text(markdown(report), encoding="utf-8")
+    print((RESULTS / "nlu.md").read_text(encoding="utf-8"))
+    return 0
+
+
+def markdown(report: dict) -> str:
+    names = list(report["models"])
+    lines = ["# NLU evaluation (held-out sets, never trained on)", "",
+             "| lang | " + " | ".join(f"{n} intent F1 | {n} municipality F1 | {n} out-of-scope F1" for n in names)
+             + " | lang-ID 3+ words | unchanged on 1–2 words |",
+             "|---" * (1 + 3 * len(names) + 2) + "|"]
+    for language in LANGUAGES:
+        cells = []
+        for name in names:
+            s = report["models"][name]["languages"][language]
+            cells += [f"{s['intent_macro_f1']:.3f}", f"{s['municipality_entity_f1']:.3f}", f"{s['out_of_scope_f1']:.3f}"]
+        lid = report["language_id"][language]
+        cells += [f"{lid['accuracy_3plus_words']:.3f}", f"{lid['unchanged_1_2_words']:.3f}"]
+        lines.append(f"| {language} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

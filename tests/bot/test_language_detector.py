@@ -1,0 +1,62 @@
+"""Language detection: confident sentences set the language, short messages and place names never do."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.language_detector import LanguageDetector
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector(LanguageDetector.get_default_config())
+
+
+def entity(detector: LanguageDetector, text: str, intent: str = "greet", metadata: dict | None = None):
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "metadata": metadata})
+    return detector.language_entity(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hur ansöker jag om förskoleplats för min dotter?", "sv"),
+        ("How do I apply for a preschool place for my daughter?", "en"),
+        ("Wie beantrage ich einen Kitaplatz für meine Tochter?", "de"),
+        ("Hoe vraag ik een plek op de kinderopvang aan voor mijn dochter?", "nl"),
+        ("كيف أقدم طلب روضة لابنتي؟", "ar"),
+        ("Як подати заяву на місце в дитсадку для доньки?", "uk"),
+    ],
+)
+def test_real_sentences_set_the_language(detector, text, language):
+    assert entity(detector, text) == {**entity(detector, text), "entity": "language", "value": language}
+
+
+@pytest.mark.parametrize("text", ["ok", "tack!", "👍", "Karlstad", "12345", "https://skatteverket.se", "hej då"])
+def test_short_messages_never_set_the_sticky_language(detector, text):
+    found = entity(detector, text)
+    assert found is None or found["entity"] == "language_hint"
+
+
+def test_channel_hint_is_only_a_hint(detector):
+    assert entity(detector, "ok", metadata={"language": "uk-UA"})["entity"] == "language_hint"
+    assert entity(detector, "ok", metadata={"language": "uk-UA"})["value"] == "uk"
+    # A real sentence outweighs the channel's locale.
+    found = entity(detector, "Where can I learn Swedish for free?", metadata={"language": "de"})
+    assert (found["entity"], found["value"]) == ("language", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("kan du svara på svenska?", "sv"), ("auf Deutsch bitte", "de"), ("in English please", "en"),
+     ("بالعربية من فضلك", "ar"), ("можна українською?", "uk"), ("kun je in het Nederlands antwoorden", "nl"),
+     ("can you answer in arabic", "ar")],
+)
+def test_explicit_requests_switch_in_any_language(detector, text, language):
+    found = entity(detector, text, intent="switch_language")
+    assert (found["entity"], found["value"]) == ("language", language)
+
+
+def test_naming_a_language_is_not_a_request_unless_the_intent_says_so(detector):
+    found = entity(detector, "I speak Arabic, where can I learn Swedish?", intent="faq_sfi")
+    assert (found["entity"], found["value"]) == ("language", "en")

@@ -1,0 +1,102 @@
+"""Shared fixtures: real databases (a fresh SQLite file; a throw-away PostgreSQL database when reachable)."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from api import db
+from api.catalog import migrate, seed
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        with create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2}).connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+POSTGRES = _postgres_reachable()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'catalog.db'}"
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    """A throw-away database on the local server, dropped afterwards (never the configured one)."""
+    if not POSTGRES:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    name = f"lotsen_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        db.get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with _postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request) -> str:
+    """Each test using this runs on SQLite and on PostgreSQL (skipped when PostgreSQL is not reachable)."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+@pytest.fixture
+def catalog_url(database_url) -> str:
+    """A migrated database loaded with the repository's seed files."""
+    migrate.upgrade(database_url)
+    seed.load(database_url=database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request, tmp_path_factory) -> Iterator[str]:
+    """One seeded catalog per backend, shared by read-only tests."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('catalog') / 'catalog.db'}"
+        migrate.upgrade(url)
+        seed.load(database_url=url)
+        yield url
+        return
+    with _postgres_database() as url:
+        migrate.upgrade(url)
+        seed.load(database_url=url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory) -> str:
+    """A seeded SQLite catalog for tests that need one database, not both backends."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('catalog1') / 'catalog.db'}"
+    migrate.upgrade(url)
+    seed.load(database_url=url)
+    return url
+
+
+@pytest.fixture
+def app_database(seeded_sqlite, monkeypatch) -> str:
+    """Point the app and the actions (they read DATABASE_URL) at the shared seeded SQLite catalog."""
+    monkeypatch.setenv("DATABASE_URL", seeded_sqlite)
+    return seeded_sqlite

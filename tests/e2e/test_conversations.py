@@ -1,0 +1,116 @@
+"""Scripted conversations in all six languages over the REST channel, against the real stack.
+
+Each answer must carry the responsible authority's or the municipality's URL, in the conversation's language
+(checked by the localized "Source" label the app renders, and by the stored answer text in that language).
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SOURCE = {"sv": "Källa:", "en": "Source:", "de": "Quelle:", "nl": "Bron:", "ar": "المصدر:", "uk": "Джерело:"}
+
+# (language, [(message, substrings the reply must contain)]) — the first turn fixes the language.
+CONVERSATIONS = [
+    ("sv", [("Hej!", ["Lotsen"]), ("Hur får jag ett personnummer?", ["skatteverket.se"]),
+            ("tack så mycket", [])]),
+    ("sv", [("Hur ansöker jag om förskoleplats till min son?", []), ("Krokom", ["skolverket.se", "krokom.se"]),
+            ("och hur ställer man sig i bostadskön?", ["boverket.se"])]),
+    ("sv", [("Jag vill läsa SFI i Östersund, hur gör jag?", ["skolverket.se", "larcentrum.se"])]),
+    ("sv", [("Behöver jag arbetstillstånd för att jobba här? Jag kommer från Indien", ["migrationsverket.se"])]),
+    ("sv", [("Hur skriver jag in mig på arbetsförmedlingen?", ["arbetsformedlingen.se"])]),
+    ("sv", [("Var söker man lediga jobb?", ["informationsverige.se"])]),
+    ("sv", [("Jag är sjuksköterska från Iran, hur får jag svensk legitimation?", ["socialstyrelsen.se"])]),
+    ("sv", [("Jag vill prata med en människa", ["informationsverige.se"]), ("Karlstad", ["karlstad.se"])]),
+    ("sv", [("Finns det förskola i Malmö?", ["Malmö", "Karlstad"])]),
+    ("sv", [("Är du en robot?", ["Lotsen"])]),
+    ("en", [("Hello", ["Lotsen"]), ("How do I get a Swedish ID card?", ["skatteverket.se"])]),
+    ("en", [("We are moving to Karlstad with two kids, how do we get a preschool place?", ["karlstad.se"])]),
+    ("en", [("how can i learn swedish for free", []), ("we live in Åre", ["skolverket.se"])]),
+    ("en", [("I'm an EU citizen, do I need a permit to work in Sweden?", ["migrationsverket.se"])]),
+    ("en", [("how do I get my foreign engineering degree recognised?", ["uhr.se"])]),
+    ("en", [("My wife is coming with me, can she get a residence permit too?", ["migrationsverket.se"])]),
+    ("en", [("what is a coordination number", ["skatteverket.se"])]),
+    ("en", [("I came from Ukraine, what is temporary protection?", ["migrationsverket.se"])]),
+    ("en", [("can I speak to a real person?", []), ("Östersund", ["ostersund.se"])]),
+    ("en", [("what's the weather like tomorrow?", ["permits"])]),
+    ("de", [("Wie bekomme ich eine Arbeitserlaubnis in Schweden?", ["migrationsverket.se"])]),
+    ("de", [("Ich bin Ärztin aus Deutschland, wie bekomme ich die schwedische Zulassung?", ["socialstyrelsen.se"])]),
+    ("de", [("Wie finde ich eine Mietwohnung in Schweden?", ["informationsverige.se"])]),
+    ("de", [("Wie melde ich mein Kind in der Schule an? Wir ziehen nach Östersund", ["ostersund.se"])]),
+    ("de", [("Brauche ich eine Personennummer für ein Bankkonto?", ["hallakonsument.se"])]),
+    ("nl", [("Hoe krijg ik een personnummer in Zweden?", ["skatteverket.se"])]),
+    ("nl", [("Hoe vind ik een huurwoning in Zweden?", ["informationsverige.se"])]),
+    ("nl", [("Waar kan ik gratis Zweeds leren in Karlstad?", ["skolverket.se"])]),
+    ("nl", [("Ik ben verpleegkundige, hoe krijg ik een Zweedse registratie?", ["socialstyrelsen.se"])]),
+    ("nl", [("Hoe werkt de kinderbijslag in Zweden?", ["forsakringskassan.se"])]),
+    ("ar", [("كيف أحصل على رقم شخصي في السويد؟", ["skatteverket.se"])]),
+    ("ar", [("كيف أسجل أطفالي في المدرسة في كارلستاد؟", ["karlstad.se"])]),
+    ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", ["skolverket.se"])]),
+    ("ar", [("كيف أبحث عن عمل في السويد؟", ["arbetsformedlingen.se", "informationsverige.se"])]),
+    ("ar", [("ما هو رقم الطوارئ في السويد؟", ["112"])]),
+    ("uk", [("Як отримати персональний номер у Швеції?", ["skatteverket.se"])]),
+    ("uk", [("Я з України, що таке тимчасовий захист?", ["migrationsverket.se"])]),
+    ("uk", [("Як знайти дитячий садок у Карлстаді?", ["karlstad.se"])]),
+    ("uk", [("Де можна безкоштовно вивчати шведську мову?", ["skolverket.se"])]),
+    ("uk", [("Як зареєструватися в Arbetsförmedlingen?", ["arbetsformedlingen.se"])]),
+]
+
+
+def _id(case):
+    language, turns = case
+    return f"{language}-{turns[0][0][:30]}"
+
+
+@pytest.mark.parametrize("case", CONVERSATIONS, ids=[_id(c) for c in CONVERSATIONS])
+def test_conversation(chat, case):
+    language, turns = case
+    for text, expected in turns:
+        reply = chat.say(text)
+        assert reply, f"no reply to {text!r}"
+        for fragment in expected:
+            assert fragment in reply, f"{text!r} -> {reply!r}"
+        labels = [code for code, label in SOURCE.items() if label in reply]
+        assert labels in ([], [language]), f"answer not in {language}: {reply!r}"
+    assert chat.tracker()["slots"]["language"] in (language, None)
+
+
+def test_mid_conversation_language_switch(chat):
+    swedish = chat.say("Hur får jag ett personnummer?")
+    assert SOURCE["sv"] in swedish
+    chat.say("can you answer in English please")
+    english = chat.say("and how do I get an ID card?")
+    assert SOURCE["en"] in english and "skatteverket.se" in english
+    assert chat.say("ok")  # one word never flips the language back
+    german = chat.say("Wie bekomme ich eine Arbeitserlaubnis?")
+    assert SOURCE["de"] in german
+    assert chat.tracker()["slots"]["language"] == "de"
+
+
+def test_widget_language_picker_is_honoured(chat):
+    chat.say('/switch_language{"language": "ar"}')
+    reply = chat.say("personnummer?")  # too short to detect: the picked language holds
+    assert SOURCE["ar"] in reply or "العربية" in reply or any("\u0600" <= c <= "\u06ff" for c in reply)
+
+
+def test_municipality_is_asked_once_and_remembered(chat):
+    assert "?" in chat.say("How do I apply for preschool?")
+    assert "krokom.se" in chat.say("Krokom")
+    second = chat.say("and how do I enrol my child in school?")
+    assert "krokom.se" in second
+    assert chat.tracker()["slots"]["municipality"] == "Krokom"
+
+
+def test_checklist_flow(chat):
+    first = chat.say("make my checklist")
+    assert "EU" in first
+    chat.say("/deny")
+    chat.say("work")
+    chat.say("yes, 4 and 10")
+    chat.say("Krokom")
+    checklist = chat.say("/affirm")
+    for fragment in ("migrationsverket.se", "skatteverket.se", "socialstyrelsen.se", "krokom.se"):
+        assert fragment in checklist, checklist
+    again = chat.say("show my checklist again")
+    assert "migrationsverket.se" in again

@@ -1,0 +1,74 @@
+"""Designed failure: parts down, hostile input. The user always gets an answer; nothing stored is lost."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import Chat
+
+pytestmark = pytest.mark.e2e
+
+
+def user_texts(chat: Chat) -> list[str]:
+    return [event["text"] for event in chat.tracker()["events"] if event["event"] == "user"]
+
+
+def test_action_server_down_apologises_in_the_users_language_and_recovers(stack, chat):
+    chat.say("Hur får jag ett personnummer?")
+    stack.stop(("actions",))
+    try:
+        reply = chat.say("Hur får jag ett id-kort?")
+        assert "fel" in reply and "informationsverige.se" in reply  # Swedish apology with the contact link
+    finally:
+        stack.start(("actions",))
+        stack.wait_healthy()
+    assert "skatteverket.se" in chat.say("Hur får jag ett id-kort?")
+    assert user_texts(chat) == ["Hur får jag ett personnummer?", "Hur får jag ett id-kort?", "Hur får jag ett id-kort?"]
+
+
+def test_app_down_still_apologises_from_the_local_catalogs(stack, chat):
+    chat.say("Wie bekomme ich eine Arbeitserlaubnis?")
+    stack.stop(("app",))
+    try:
+        reply = chat.say("Wie finde ich eine Wohnung in Schweden?")
+        assert "Entschuldigung" in reply or "Leider" in reply, reply
+    finally:
+        stack.start(("app",))
+        stack.wait_healthy()
+    assert "migrationsverket.se" in chat.say("Wie bekomme ich eine Arbeitserlaubnis?")
+    assert len(user_texts(chat)) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "a" * 10_000, "<script>alert('x')</script> how do I get a personnummer?",
+     "hej\x00\x07\x1b[31m då", "'; DROP TABLE municipality; --", "🙂🙂🙂", "\u202eevil rtl override"],
+)
+def test_hostile_input_is_answered_safely(chat, text):
+    reply = chat.say(text)
+    assert "<script>" not in reply
+    assert "Traceback" not in reply
+
+
+def test_health_reports_every_part(stack):
+    body = httpx.get(f"{stack.app_url}/health", timeout=10).json()
+    assert body == {"status": "ok", "checks": {"database": True, "rasa": True, "action_server": True}}
+
+
+def test_chat_page_and_widget_are_served_locally(stack):
+    page = httpx.get(f"{stack.app_url}/", timeout=10).text
+    assert 'role="log"' in page and "/static/vendor/socket.io.min.js" in page and "http://cdn" not in page
+    assert httpx.get(f"{stack.app_url}/static/vendor/socket.io.min.js", timeout=10).status_code == 200
+    assert httpx.get(f"{stack.app_url}/static/widget.js", timeout=10).status_code == 200
+
+
+def test_conversation_language_api_follows_the_assistant(stack, chat):
+    chat.say("كيف أحصل على رقم شخصي في السويد؟")
+    body = httpx.get(f"{stack.app_url}/api/v1/conversations/{chat.sender}/language", timeout=10).json()
+    assert body == {"language": "ar", "dir": "rtl"}
+    assert httpx.get(f"{stack.app_url}/api/v1/conversations/bad%20id!/language", timeout=10).status_code == 422
+
+
+def test_municipalities_api_lists_all_24(stack):
+    body = httpx.get(f"{stack.app_url}/api/v1/municipalities", timeout=10).json()
+    assert len(body) == 24 and {m["county"] for m in body} == {"Jämtlands län", "Värmlands län"}

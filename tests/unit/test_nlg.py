@@ -1,0 +1,105 @@
+"""POST /nlg against Rasa's NLG contract (tests/fixtures holds Rasa's own nlg_response_format_spec)."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import jsonschema
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.nlg.messages import RESPONSES
+
+SPEC = json.loads((Path(__file__).parent.parent / "fixtures" / "nlg_response_format_spec.json").read_text())
+
+
+@pytest.fixture
+def client(app_database) -> TestClient:
+    return TestClient(create_app())
+
+
+def rasa_request(response: str, language: str | None, channel: str = "collector", **arguments) -> dict:
+    """The body Rasa's callback NLG posts (rasa/core/nlg/callback.py nlg_request_format)."""
+    return {
+        "response": response,
+        "id": None,
+        "arguments": arguments,
+        "tracker": {"sender_id": "t", "slots": {"language": language, "language_hint": None}, "events": []},
+        "channel": {"name": channel},
+    }
+
+
+@pytest.mark.parametrize("language", ["sv", "en", "de", "nl", "ar", "uk"])
+@pytest.mark.parametrize("name", sorted(n for n in RESPONSES if n.startswith("utter_")))
+def test_every_response_renders_in_every_language_within_the_contract(client, name, language):
+    reply = client.post("/nlg", json=rasa_request(name, language, municipality="Krokom", place="Oslo", name="X"))
+    assert reply.status_code == 200
+    body = reply.json()
+    jsonschema.validate(body, SPEC)
+    assert body["text"].strip() and "{" not in body["text"]
+
+
+def test_language_comes_from_the_slot_and_hint(client):
+    swedish = client.post("/nlg", json=rasa_request("utter_goodbye", "sv")).json()["text"]
+    english = client.post("/nlg", json=rasa_request("utter_goodbye", None)).json()["text"]
+    body = rasa_request("utter_goodbye", None)
+    body["tracker"]["slots"]["language_hint"] = "de"
+    german = client.post("/nlg", json=body).json()["text"]
+    assert len({swedish, english, german}) == 3
+    assert english == RESPONSES["utter_goodbye"]
+
+
+def test_faq_answer_combines_national_answer_source_and_municipal_page(client):
+    body = client.post("/nlg", json=rasa_request("utter_faq_answer", "sv", faq_key="preschool", municipality="Krokom"))
+    text = body.json()["text"]
+    jsonschema.validate(body.json(), SPEC)
+    assert "skolverket.se" in text and "krokom.se" in text and "27 november 2026" in text
+
+
+def test_faq_answer_formats_the_review_date_for_the_locale(client):
+    german = client.post("/nlg", json=rasa_request("utter_faq_answer", "de", faq_key="work_permit")).json()["text"]
+    arabic = client.post("/nlg", json=rasa_request("utter_faq_answer", "ar", faq_key="work_permit")).json()["text"]
+    assert "27. November 2026" in german and "نوفمبر" in arabic
+    assert "migrationsverket.se" in german and "migrationsverket.se" in arabic
+
+
+def test_local_topic_without_municipality_invites_the_user_to_name_it(client):
+    text = client.post("/nlg", json=rasa_request("utter_faq_answer", "en", faq_key="sfi")).json()["text"]
+    assert "municipality" in text
+
+
+def test_missing_translation_falls_back_to_english_and_is_logged(client, caplog, monkeypatch):
+    from api import i18n
+
+    monkeypatch.setattr(i18n, "catalog", lambda language: __import__("gettext").NullTranslations())
+    with caplog.at_level(logging.WARNING):
+        text = client.post("/nlg", json=rasa_request("utter_goodbye", "uk")).json()["text"]
+    assert text == RESPONSES["utter_goodbye"]
+    assert "missing uk translation" in caplog.text
+
+
+def test_unknown_response_is_a_clear_4xx(client):
+    reply = client.post("/nlg", json=rasa_request("utter_does_not_exist", "en"))
+    assert reply.status_code == 422 and "utter_does_not_exist" in reply.json()["detail"]
+
+
+def test_malformed_body_is_a_4xx_not_a_500(client):
+    assert client.post("/nlg", content=b"{not json").status_code == 422
+    assert client.post("/nlg", json={"arguments": {}}).status_code == 422
+
+
+def test_database_down_gives_a_localized_apology(monkeypatch, tmp_path):
+    monkeypatch.setattr("api.nlg.routes.session_scope", _broken_session)
+    client = TestClient(create_app())
+    reply = client.post("/nlg", json=rasa_request("utter_faq_answer", "sv", faq_key="sfi"))
+    assert reply.status_code == 200
+    text = reply.json()["text"]
+    assert "informationsverige.se" in text and "Something went wrong" not in text and "fel" in text
+
+
+def _broken_session(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, Exception("database is down"))
