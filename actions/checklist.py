@@ -42,6 +42,8 @@ class ValidateChecklistForm(FormValidationAction):
 
     def validate_cl_purpose(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
+        if value in situation.PURPOSES:  # already an answer (the form re-validates filled slots)
+            return {"cl_purpose": value}
         return {"cl_purpose": situation.purpose(str(value))}
 
     def validate_cl_children(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

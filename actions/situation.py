@@ -50,8 +50,14 @@ def purpose(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+STAGES = ("preschool", "school", "upper_secondary")
+_CANONICAL_CHILDREN = re.compile(rf"^(none|any|({'|'.join(STAGES)})(,({'|'.join(STAGES)}))*)$")
+
+
 def children(text: str) -> str | None:
     """'none', comma-separated school stages for the given ages, or 'any' (children, ages unknown)."""
+    if _CANONICAL_CHILDREN.match(text):  # already an answer (the form re-validates filled slots)
+        return text
     ages = [int(age) for age in _AGE.findall(text) if int(age) <= 19]
     if ages:
         stages = {"preschool" if age <= 5 else "school" if age <= 15 else "upper_secondary" for age in ages}

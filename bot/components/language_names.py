@@ -24,3 +24,16 @@ def named_languages(folded_text: str) -> list[str]:
     """Languages named in the text, in order of mention, without repeats."""
     found = [_LANGUAGE_OF[match.group(0)] for match in _PATTERN.finditer(folded_text)]
     return list(dict.fromkeys(found))
+
+
+# Swedish terms people keep in any language ("personnummer", "Arbetsförmedlingen"): they say nothing about
+# the language a message is written in, so they are left out before detection (folded stems).
+LOANWORDS = ("personnummer", "samordningsnummer", "arbetsformedling", "migrationsverket", "skatteverket",
+             "forsakringskassan", "socialstyrelsen", "skolverket", "transportstyrelsen", "sfi", "komvux",
+             "bankid", "kommun", "forskola", "a-kassa", "akassa", "vardcentral", "folkbokfor", "id-kort",
+             "foraldrapenning", "barnbidrag", "bostadsko", "legitimation", "platsbanken", "hyresgast",
+             "forsorjningsstod", "gymnasie", "fritids", "lararlegitimation", "uppehallstillstand", "1177")
+
+
+def is_loanword(folded_word: str) -> bool:
+    return folded_word.startswith(LOANWORDS)

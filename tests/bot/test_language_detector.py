@@ -60,3 +60,19 @@ def test_explicit_requests_switch_in_any_language(detector, text, language):
 def test_naming_a_language_is_not_a_request_unless_the_intent_says_so(detector):
     found = entity(detector, "I speak Arabic, where can I learn Swedish?", intent="faq_sfi")
     assert (found["entity"], found["value"]) == ("language", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Är du en riktig människa?", "sv"), ("Як мені зареєструватися в Arbetsförmedlingen?", "uk"),
+     ("كيف أسجل في Skatteverket للحصول على personnummer", "ar"), ("how do I get a personnummer from Skatteverket", "en"),
+     ("Hur får jag personnummer?", "sv")],
+)
+def test_swedish_terms_and_scripts_do_not_mislead(detector, text, language):
+    found = entity(detector, text)
+    assert (found["entity"], found["value"]) == ("language", language)
+
+
+def test_two_words_in_a_script_are_only_a_hint(detector):
+    found = entity(detector, "Як зареєструватися в Arbetsförmedlingen?")  # two words once the name is left out
+    assert (found["entity"], found["value"]) == ("language_hint", "uk")

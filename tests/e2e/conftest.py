@@ -1,6 +1,7 @@
 """End to end: the real Rasa server, action server and app on free ports, a fresh SQLite catalog and tracker."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -50,5 +51,5 @@ class Chat:
 
 
 @pytest.fixture
-def chat(stack, request) -> Chat:
-    return Chat(stack, f"{request.node.name}")
+def chat(stack) -> Chat:
+    return Chat(stack, f"e2e-{uuid.uuid4().hex[:12]}")

@@ -47,13 +47,13 @@ CONVERSATIONS = [
     ("nl", [("Hoe werkt de kinderbijslag in Zweden?", ["forsakringskassan.se"])]),
     ("ar", [("كيف أحصل على رقم شخصي في السويد؟", ["skatteverket.se"])]),
     ("ar", [("كيف أسجل أطفالي في المدرسة في كارلستاد؟", ["karlstad.se"])]),
-    ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", ["skolverket.se"])]),
+    ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", []), ("كارلستاد", ["skolverket.se", "karlstad.se"])]),
     ("ar", [("كيف أبحث عن عمل في السويد؟", ["arbetsformedlingen.se", "informationsverige.se"])]),
     ("ar", [("ما هو رقم الطوارئ في السويد؟", ["112"])]),
     ("uk", [("Як отримати персональний номер у Швеції?", ["skatteverket.se"])]),
     ("uk", [("Я з України, що таке тимчасовий захист?", ["migrationsverket.se"])]),
     ("uk", [("Як знайти дитячий садок у Карлстаді?", ["karlstad.se"])]),
-    ("uk", [("Де можна безкоштовно вивчати шведську мову?", ["skolverket.se"])]),
+    ("uk", [("Де можна безкоштовно вивчати шведську мову?", []), ("Естерсунд", ["skolverket.se", "larcentrum.se"])]),
     ("uk", [("Як зареєструватися в Arbetsförmedlingen?", ["arbetsformedlingen.se"])]),
 ]
 

@@ -110,7 +110,9 @@ def test_catalog_down_gives_the_apology(app_database, monkeypatch):
         ("cl_purpose", "لم شمل العائلة", "family"), ("cl_purpose", "тимчасовий захист", "protection"),
         ("cl_children", "yes, 2 and 9", "preschool,school"), ("cl_children", "nej", "none"),
         ("cl_children", "ja", "any"), ("cl_children", "17", "upper_secondary"),
-        ("cl_regulated", "/affirm", True),
+        ("cl_regulated", "/affirm", True), ("cl_regulated", True, True),
+        ("cl_children", "preschool,school", "preschool,school"), ("cl_children", "none", "none"),
+        ("cl_purpose", "study", "study"),
     ],
 )
 def test_checklist_answers_are_understood_in_any_language(slot, text, expected):
