@@ -42,4 +42,4 @@ def ensure_model(config: Path = ROOT / "config.yml", prefix: str = "lotsen") -> 
 
 
 if __name__ == "__main__":
-    print(ensure_model(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "config.yml"))
+    print(ensure_model(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "config.yml"))

@@ -6,7 +6,10 @@ ways, each for a reason:
   rendering cost does not grow with the conversation's length;
 - if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs;
 - if the action server fails, the custom action answers with that apology instead of silence
-  (Rasa 3.6 only logs such failures). The tracker keeps every user message either way.
+  (Rasa 3.6 only logs such failures). The tracker keeps every user message either way;
+- custom actions receive the events of the current turn only (they read slots and the latest message),
+  not the whole history, so their cost does not grow with the conversation either.
+Rasa offers no hook for the last two, so the NLG client (loaded once at start-up) wraps RemoteAction.
 """
 from __future__ import annotations
 
@@ -64,12 +67,26 @@ class LotsenNLG(CallbackNaturalLanguageGenerator):
 _guarded = False
 
 
+def _current_turn(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The events from the latest user message on (what rasa_sdk's forms and actions look at)."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return events[index:]
+    return events
+
+
 def _answer_failed_actions_with_apology() -> None:
-    """Wrap RemoteAction.run once: a custom action that cannot run answers with the apology."""
+    """Wrap RemoteAction once: current-turn payloads, and the apology when the action server fails."""
     global _guarded
     if _guarded:
         return
     original = rasa_actions.RemoteAction.run
+    original_format = rasa_actions.RemoteAction._action_call_format
+
+    def action_call_format(self, tracker, domain) -> Dict[Text, Any]:  # type: ignore[no-untyped-def]
+        payload = original_format(self, tracker, domain)
+        payload["tracker"]["events"] = _current_turn(payload["tracker"].get("events") or [])
+        return payload
 
     async def run(self, output_channel, nlg, tracker, domain) -> List[Any]:  # type: ignore[no-untyped-def]
         try:
@@ -82,6 +99,7 @@ def _answer_failed_actions_with_apology() -> None:
             return [rasa_actions.create_bot_utterance(message)]
 
     rasa_actions.RemoteAction.run = run
+    rasa_actions.RemoteAction._action_call_format = action_call_format
     _guarded = True
 
 

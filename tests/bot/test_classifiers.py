@@ -1,0 +1,54 @@
+"""The folding tokenizer and the sentence-embedding classifier, on small data in several languages."""
+from __future__ import annotations
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.embedding_classifier import SentenceEmbeddingClassifier
+from bot.components.folding_tokenizer import FoldingTokenizer
+
+EXAMPLES = {
+    "faq_sfi": ["where can I learn Swedish", "hur anmäler jag mig till SFI", "Wo kann ich Schwedisch lernen",
+                "waar kan ik Zweeds leren", "أين أتعلم اللغة السويدية", "де вивчати шведську мову"],
+    "faq_id_card": ["how do I get an ID card", "hur skaffar jag id-kort", "Wie bekomme ich einen Ausweis",
+                    "hoe krijg ik een identiteitskaart", "كيف أحصل على بطاقة هوية", "як отримати ID-картку"],
+}
+
+
+def test_tokens_carry_a_folded_lemma():
+    tokens = FoldingTokenizer(FoldingTokenizer.get_default_config()).tokenize(
+        Message(data={"text": "Försörjningsstöd i Östersund أوسترسوند"}), "text")
+    assert [t.lemma for t in tokens] == ["forsorjningsstod", "i", "ostersund", "اوسترسوند"]
+
+
+@pytest.fixture(scope="module")
+def classifier(tmp_path_factory) -> SentenceEmbeddingClassifier:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    component = SentenceEmbeddingClassifier(SentenceEmbeddingClassifier.get_default_config(), storage, Resource("emb"))
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts])
+    component.train(data)
+    return component
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Swedish lessons for adults?", "faq_sfi"), ("Sprachkurs Schwedisch für Erwachsene", "faq_sfi"),
+     ("identity card please", "faq_id_card"), ("een identiteitsbewijs aanvragen", "faq_id_card")],
+)
+def test_embeddings_generalise_to_unseen_wording(classifier, text, intent):
+    message = Message(data={"text": text, "intent_ranking": [], "intent": None})
+    classifier.process([message])
+    assert message.get("intent")["name"] == intent
+
+
+def test_rankings_are_blended_with_the_previous_classifier(classifier):
+    ranking = [{"name": "faq_id_card", "confidence": 0.9}, {"name": "faq_sfi", "confidence": 0.1}]
+    message = Message(data={"text": "where can I learn Swedish", "intent": ranking[0], "intent_ranking": ranking})
+    classifier.process([message])
+    blended = {item["name"]: item["confidence"] for item in message.get("intent_ranking")}
+    assert abs(sum(blended.values()) - 1.0) < 1e-6
+    assert 0.1 < blended["faq_sfi"] < 0.6  # half of each opinion
+    assert message.get("intent")["name"] == max(blended, key=blended.get)
