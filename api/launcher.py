@@ -30,14 +30,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(database_url: str | None = None) -> Path:
-    """Migrate and seed the catalog, compile the gettext catalogs, train the model if its inputs changed."""
+def prepare(database_url: str | None = None, model: Path | None = None) -> Path:
+    """Migrate and seed the catalog, compile the gettext catalogs, train the model if its inputs changed
+    (or use the given model)."""
     from api.catalog import export, migrate, seed
     from bot.model import ensure_model
 
     migrate.upgrade(database_url)
     seed.load(database_url=database_url)
     compile_catalogs()
+    if model is not None:
+        return model
     export.export(database_url=database_url)
     return ensure_model()
 

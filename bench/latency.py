@@ -4,6 +4,7 @@
 (b) 20 senders back to back: messages per second
 (c) one conversation of 200 turns: p50 of the last 50 turns / p50 of the first 50
 (b) and (c) also run against the stock bot; results and ratios go to bench/results/latency.json.
+`--model PATH` benchmarks a given trained model instead of training one.
 A benchmark, not a test: it measures, it does not judge.
 """
 from __future__ import annotations
@@ -91,6 +92,7 @@ async def long_conversation(url: str, messages: list[str], turns: int = 200) -> 
 
 
 def stock_bot(workdir: Path) -> subprocess.Popen:
+    workdir.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(BOT_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(workdir)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
@@ -114,7 +116,8 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="lotsen-bench-"))
     database_url = f"sqlite:///{run_dir / 'catalog.db'}"
-    stack = Stack(model=prepare(database_url), rasa_port=free_port(), action_port=free_port(), app_port=free_port(),
+    given = Path(sys.argv[sys.argv.index("--model") + 1]) if "--model" in sys.argv else None
+    stack = Stack(model=prepare(database_url, given), rasa_port=free_port(), action_port=free_port(), app_port=free_port(),
                   log_dir=run_dir, env={"DATABASE_URL": database_url, "TRACKER_URL": f"sqlite:///{run_dir / 'tracker.db'}"})
     stack.start()
     stack.wait_healthy()
@@ -128,6 +131,7 @@ def main() -> int:
         }
     finally:
         stack.stop()
+    (RESULTS / "latency.json").write_text(json.dumps({"lotsen": lotsen, "incomplete": True}, indent=2) + "\n")
     stock_process = stock_bot(run_dir / "stock")
     stock_url = f"{stock_process.url}/webhooks/rest/webhook"  # type: ignore[attr-defined]
     try:

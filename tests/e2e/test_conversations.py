@@ -40,7 +40,11 @@ CONVERSATIONS = [
     ("de", [("Wie finde ich eine Mietwohnung in Schweden?", ["informationsverige.se"])]),
     ("de", [("Wie melde ich mein Kind in der Schule an? Wir ziehen nach Östersund", ["ostersund.se"])]),
     ("de", [("Brauche ich eine Personennummer für ein Bankkonto?", ["hallakonsument.se"])]),
+    ("de", [("Wie bekomme ich einen Kitaplatz in Karlstad?", ["skolverket.se", "karlstad.se"])]),
+    ("de", [("Wo kann ich in Krokom kostenlos Schwedisch lernen?", ["skolverket.se", "krokom.se"])]),
     ("nl", [("Hoe krijg ik een personnummer in Zweden?", ["skatteverket.se"])]),
+    ("nl", [("Hoe schrijf ik me in voor de woningwachtlijst in Östersund?", ["ostersundshem.se"])]),
+    ("nl", [("Hoe meld ik mijn kind aan voor de kinderopvang in Kristinehamn?", ["kristinehamn.se"])]),
     ("nl", [("Hoe vind ik een huurwoning in Zweden?", ["informationsverige.se"])]),
     ("nl", [("Waar kan ik gratis Zweeds leren in Karlstad?", ["skolverket.se"])]),
     ("nl", [("Ik ben verpleegkundige, hoe krijg ik een Zweedse registratie?", ["socialstyrelsen.se"])]),
@@ -50,11 +54,13 @@ CONVERSATIONS = [
     ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", []), ("كارلستاد", ["skolverket.se", "karlstad.se"])]),
     ("ar", [("كيف أبحث عن عمل في السويد؟", ["arbetsformedlingen.se", "informationsverige.se"])]),
     ("ar", [("ما هو رقم الطوارئ في السويد؟", ["112"])]),
+    ("ar", [("كيف أسجل في طابور السكن في كارلستاد؟", ["kbab.se"])]),
     ("uk", [("Як отримати персональний номер у Швеції?", ["skatteverket.se"])]),
     ("uk", [("Я з України, що таке тимчасовий захист?", ["migrationsverket.se"])]),
     ("uk", [("Як знайти дитячий садок у Карлстаді?", ["karlstad.se"])]),
     ("uk", [("Де можна безкоштовно вивчати шведську мову?", []), ("Естерсунд", ["skolverket.se", "larcentrum.se"])]),
     ("uk", [("Як зареєструватися в Arbetsförmedlingen?", ["arbetsformedlingen.se"])]),
+    ("uk", [("Як стати в чергу на житло в Естерсунді?", ["ostersundshem.se"])]),
 ]
 
 
