@@ -33,7 +33,9 @@ def _questions_by_key(session: Session) -> dict[str, list[str]]:
     by_key: dict[str, list[str]] = {}
     for key, _language, text in queries.faq_questions(session):
         by_key.setdefault(key, []).append(text)
-    return by_key
+    # Sorted here, not by the database's collation: equal content exports byte-identical training data,
+    # so every database (SQLite, PostgreSQL, a test's) reuses the same cached model.
+    return {key: sorted(texts) for key, texts in sorted(by_key.items())}
 
 
 def faq_nlu(by_key: dict[str, list[str]]) -> dict:

@@ -60,8 +60,6 @@ def faq_answer(session: Session, key: str, languages: Sequence[str]) -> tuple[Fa
 
 def faq_questions(session: Session, language: str | None = None) -> Sequence[tuple[str, str, str]]:
     """(key, language, text) of every stored question, for training export and retrieval."""
-    # Ordered by content, not by row id, so every database with the same content exports the same training
-    # data — and so reuses the same cached model.
     query = select(FaqEntry.key, FaqQuestion.language, FaqQuestion.text).join(FaqEntry).order_by(
         FaqEntry.key, FaqQuestion.language, FaqQuestion.text
     )
