@@ -115,19 +115,22 @@ def language_id(rows_by_language: dict) -> dict:
 
     result = {}
     for language, rows in rows_by_language.items():
-        long_total = long_right = short_total = short_kept = 0
+        long_total = long_right = long_wrong = short_total = short_kept = 0
         for _, text, _ in rows:
             entity = detector.language_entity(Message(data={"text": text, "intent": {"name": "x"}}))
             words = len(re.findall(r"[^\W\d_]{2,}", text))
             if words >= 3:
                 long_total += 1
                 long_right += bool(entity and entity["entity"] == "language" and entity["value"] == language)
+                long_wrong += bool(entity and entity["entity"] == "language" and entity["value"] != language)
             else:
                 short_total += 1
                 short_kept += not (entity and entity["entity"] == "language")
         result[language] = {
             "accuracy_3plus_words": round(long_right / long_total, 4) if long_total else None,
             "messages_3plus_words": long_total,
+            # Undecided sentences keep the current language; only a confidently wrong one would switch it.
+            "wrong_3plus_words": round(long_wrong / long_total, 4) if long_total else None,
             "unchanged_1_2_words": round(short_kept / short_total, 4) if short_total else None,
             "messages_1_2_words": short_total,
         }
@@ -160,7 +163,7 @@ def markdown(report: dict) -> str:
              "first choice before that threshold.", "",
              "| lang | " + " | ".join(
                  f"{n} intent F1 | {n} ranked F1 | {n} municipality F1 | {n} out-of-scope F1" for n in names)
-             + " | lang-ID 3+ words | unchanged on 1–2 words |",
+             + " | lang-ID 3+ words (right / wrong) | unchanged on 1–2 words |",
              "|---" * (1 + 4 * len(names) + 2) + "|"]
     for language in LANGUAGES:
         cells = []
@@ -169,7 +172,7 @@ def markdown(report: dict) -> str:
             cells += [f"{s['intent_macro_f1']:.3f}", f"{s['intent_macro_f1_before_fallback']:.3f}",
                       f"{s['municipality_entity_f1']:.3f}", f"{s['out_of_scope_f1']:.3f}"]
         lid = report["language_id"][language]
-        cells += [f"{lid['accuracy_3plus_words']:.3f}", f"{lid['unchanged_1_2_words']:.3f}"]
+        cells += [f"{lid['accuracy_3plus_words']:.3f} / {lid['wrong_3plus_words']:.3f}", f"{lid['unchanged_1_2_words']:.3f}"]
         lines.append(f"| {language} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
