@@ -17,9 +17,11 @@ import gettext
 import logging
 from typing import Any, Dict, List, Optional, Text
 
+import rasa
 from rasa.core.actions import action as rasa_actions
 from rasa.core.nlg.callback import CallbackNaturalLanguageGenerator
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
@@ -67,12 +69,12 @@ class LotsenNLG(CallbackNaturalLanguageGenerator):
 _guarded = False
 
 
-def _current_turn(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    """The events from the latest user message on (what rasa_sdk's forms and actions look at)."""
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            return events[index:]
-    return events
+def _current_turn(tracker: DialogueStateTracker) -> List[Dict[Text, Any]]:
+    """The events from the latest user message on (what rasa_sdk's forms and actions look at), serialised
+    without touching the rest of the history."""
+    events = list(tracker.events)
+    start = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), 0)
+    return [event.as_dict() for event in events[start:]]
 
 
 def _answer_failed_actions_with_apology() -> None:
@@ -81,11 +83,15 @@ def _answer_failed_actions_with_apology() -> None:
     if _guarded:
         return
     original = rasa_actions.RemoteAction.run
-    original_format = rasa_actions.RemoteAction._action_call_format
 
     def action_call_format(self, tracker, domain) -> Dict[Text, Any]:  # type: ignore[no-untyped-def]
-        payload = original_format(self, tracker, domain)
-        payload["tracker"]["events"] = _current_turn(payload["tracker"].get("events") or [])
+        """RemoteAction._action_call_format, with the current turn's events instead of all of them."""
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = _current_turn(tracker)
+        payload = {"next_action": self.name(), "sender_id": tracker.sender_id, "tracker": state,
+                   "version": rasa.__version__}
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            payload["domain"] = domain.as_dict()
         return payload
 
     async def run(self, output_channel, nlg, tracker, domain) -> List[Any]:  # type: ignore[no-untyped-def]
