@@ -29,23 +29,36 @@ def _dump(path: Path, document: dict) -> None:
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
 
 
-def _questions_by_key(session: Session) -> dict[str, list[str]]:
-    by_key: dict[str, list[str]] = {}
-    for key, _language, text in queries.faq_questions(session):
-        by_key.setdefault(key, []).append(text)
+def _questions(session: Session) -> dict[str, dict[str, list[str]]]:
+    """language -> FAQ key -> questions."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for key, language, text in queries.faq_questions(session):
+        found.setdefault(language, {}).setdefault(key, []).append(text)
     # Sorted here, not by the database's collation: equal content exports byte-identical training data,
     # so every database (SQLite, PostgreSQL, a test's) reuses the same cached model.
-    return {key: sorted(texts) for key, texts in sorted(by_key.items())}
+    return {language: {key: sorted(texts) for key, texts in sorted(by_key.items())}
+            for language, by_key in sorted(found.items())}
 
 
-def faq_nlu(by_key: dict[str, list[str]]) -> dict:
+def faq_nlu(by_key: dict[str, list[str]], language: str) -> dict:
     return {
         "version": "3.1",
         "nlu": [
-            {"intent": FAQ_PREFIX + key, "examples": "".join(f"- {text}\n" for text in texts)}
+            {"intent": FAQ_PREFIX + key, "metadata": {"language": language},
+             "examples": "".join(f"- {text}\n" for text in texts)}
             for key, texts in by_key.items()
         ],
     }
+
+
+def labelled_nlu(path: Path, language: str) -> dict:
+    """A committed NLU file with each intent block labelled with its language (the folder it is in), which
+    the language detector learns from."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for block in document.get("nlu", []):
+        if "intent" in block:
+            block["metadata"] = {**(block.get("metadata") or {}), "language": language}
+    return document
 
 
 def faq_rules(by_key: dict[str, list[str]]) -> dict:
@@ -85,11 +98,18 @@ def export(build: Path = BUILD, database_url: str | None = None) -> Path:
     (build / "domain").mkdir(parents=True)
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
         shutil.copy(path, build / "domain" / path.name)
-    shutil.copytree(ROOT / "data" / "nlu", build / "data" / "nlu")
+    for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
+        language = path.parent.name
+        _dump(build / "data" / "nlu" / language / path.name, labelled_nlu(path, language))
     shutil.copytree(ROOT / "data" / "dialogue", build / "data" / "dialogue")
     with session_scope(database_url) as session:
-        by_key = _questions_by_key(session)
-        _dump(build / "data" / "faq.yml", faq_nlu(by_key))
+        questions = _questions(session)
+        by_key: dict[str, list[str]] = {}
+        for language, language_questions in questions.items():
+            _dump(build / "data" / "faq" / f"{language}.yml", faq_nlu(language_questions, language))
+            for key, texts in language_questions.items():
+                by_key.setdefault(key, []).extend(texts)
+        by_key = dict(sorted(by_key.items()))
         _dump(build / "data" / "faq_rules.yml", faq_rules(by_key))
         _dump(build / "domain" / "generated.yml", generated_domain(by_key))
         _dump(build / "gazetteer.yml", gazetteer(session))
