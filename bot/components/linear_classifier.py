@@ -45,6 +45,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        if model is not None:
+            self._prepare()
+
+    def _prepare(self) -> None:
+        # Scored as sparse features @ a C-ordered float32 weight matrix: sklearn's decision_function would copy
+        # the (features x intents) matrix on every call to match dtype and memory order.
+        svm = self._model[-1]
+        self._features = self._model[:-1]
+        self._weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
+        self._intercept = svm.intercept_.astype(np.float32)
+        self._classes = [str(name) for name in svm.classes_]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -65,9 +76,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
         features = make_union(
             TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config["char_ngrams"]), sublinear_tf=True,
-                            min_df=2),
+                            min_df=2, dtype=np.float32),
             TfidfVectorizer(analyzer="word", ngram_range=tuple(self.config["word_ngrams"]), sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w+\b"),
+                            token_pattern=r"(?u)\b\w+\b", dtype=np.float32),
         )
         return make_pipeline(features, LinearSVC(C=self.config["C"]))
 
@@ -76,13 +87,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model = self.build().fit([normalise(m.get(TEXT)) for m in examples], [m.get(INTENT) for m in examples])
         svm = self._model[-1]
         svm.coef_ = svm.coef_.astype(np.float32)  # half the size, same ranking
+        self._prepare()
         with self._model_storage.write_to(self._resource) as directory:
             (Path(directory) / "classifier.pkl").write_bytes(pickle.dumps(self._model))
         return self._resource
 
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""
-        margins = self._model.decision_function([normalise(text) for text in texts]) / self.config["temperature"]
+        features = self._features.transform([normalise(text) for text in texts])
+        margins = (features @ self._weights + self._intercept) / self.config["temperature"]
         margins -= margins.max(axis=1, keepdims=True)
         exp = np.exp(margins)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -91,9 +104,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         scored = [m for m in messages if m.get(TEXT) and self._model is not None]
         if not scored:
             return messages
-        classes = self._model.classes_
         for message, row in zip(scored, self.scores([m.get(TEXT) for m in scored])):
-            ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in np.argsort(-row)]
+            ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in np.argsort(-row)]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
