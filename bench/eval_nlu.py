@@ -62,7 +62,7 @@ def train_baseline() -> tuple[Path, float | None]:
     and config are unchanged (it trains for over an hour on two cores)."""
     import subprocess
 
-    name = f"baseline-{inputs_hash(ROOT / 'bench' / 'baseline_config.yml')}"
+    name = f"baseline-{inputs_hash(ROOT / 'bench' / 'baseline_config.yml', code=False)}"
     model = MODELS / f"{name}.tar.gz"
     if model.exists():
         return model, None

@@ -17,9 +17,12 @@ MODELS = ROOT / ".build" / "models"
 RASA = Path(os.environ.get("RASA_BIN", ROOT / ".venv" / "bot" / "bin" / "rasa"))
 
 
-def inputs_hash(config: Path = ROOT / "config.yml") -> str:
+def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True) -> str:
+    """Of the config, the training inputs and (`code`) Lotsen's own NLU components and policies."""
     digest = hashlib.sha256()
-    files = [config, *sorted(BUILD.rglob("*.yml")), *sorted((ROOT / "bot" / "components").glob("*.py"))]
+    files = [config, *sorted(BUILD.rglob("*.yml"))]
+    if code:
+        files += [*sorted((ROOT / "bot" / "components").glob("*.py")), ROOT / "bot" / "policies.py"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
-from typing import Any, Optional, Text, Tuple
+from typing import Any, Iterator, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -22,16 +22,33 @@ from rasa.shared.core.trackers import DialogueStateTracker
 _Entry = Tuple[DialogueStateTracker, Optional[int], int]
 
 
+def _sqlite_wal(connection: Any, _record: Any) -> None:
+    """The local default: write-ahead log, synced at checkpoints rather than on every message (a crash of
+    the process loses nothing; only a power cut can lose the last moments). Production uses PostgreSQL."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection per session; keep a few open instead.
+            url, _ = self.engine.url, self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                           connect_args={"check_same_thread": False})
+            sa.event.listen(self.engine, "connect", _sqlite_wal)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._cache: "OrderedDict[Text, _Entry]" = OrderedDict()
         self._cache_size = int(cache_size)
+        events = self.SQLEvent.__table__
+        self._last_id = sa.select([sa.func.max(events.c.id)]).where(events.c.sender_id == sa.bindparam("sender_id"))
 
     def _last_event_id(self, sender_id: Text) -> Optional[int]:
-        with self.session_scope() as session:
-            return (session.query(sa.func.max(self.SQLEvent.id))
-                    .filter(self.SQLEvent.sender_id == sender_id).scalar())
+        with self.engine.connect() as connection:  # a plain statement: no ORM session for one number
+            return connection.execute(self._last_id, {"sender_id": sender_id}).scalar()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         entry = self._cache.pop(sender_id, None)
@@ -42,10 +59,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 return tracker
         return await super().retrieve(sender_id)
 
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """The events not yet stored: known without counting rows when this tracker came from the cache
+        (checked against the database when it was retrieved, this turn, under the conversation's lock)."""
+        entry = self._cache.get(tracker.sender_id)
+        if entry is not None and entry[0] is tracker:
+            return itertools.islice(tracker.events, entry[2], len(tracker.events))
+        return super()._additional_events(session, tracker)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        entry = self._cache.pop(tracker.sender_id, None)
+        entry = self._cache.get(tracker.sender_id)
         saved = entry[2] if entry is not None and entry[0] is tracker else 0
         await super().save(tracker)
+        self._cache.pop(tracker.sender_id, None)
         # Rasa's retrieve returns the latest session only; a tracker that now spans two is read again.
         if any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, max(saved, 2), None)):
             return

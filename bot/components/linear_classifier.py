@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
+from scipy import sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -52,7 +53,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # Scored as sparse features @ a C-ordered float32 weight matrix: sklearn's decision_function would copy
         # the (features x intents) matrix on every call to match dtype and memory order.
         svm = self._model[-1]
-        self._features = self._model[:-1]
+        # the union's vectorizers called directly: FeatureUnion.transform goes through joblib for every message
+        self._vectorizers = [vectorizer for _, vectorizer in self._model[0].transformer_list]
         self._weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
         self._intercept = svm.intercept_.astype(np.float32)
         self._classes = [str(name) for name in svm.classes_]
@@ -94,7 +96,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""
-        features = self._features.transform([normalise(text) for text in texts])
+        normalised = [normalise(text) for text in texts]
+        features = sparse.hstack([vectorizer.transform(normalised) for vectorizer in self._vectorizers], format="csr")
         margins = (features @ self._weights + self._intercept) / self.config["temperature"]
         margins -= margins.max(axis=1, keepdims=True)
         exp = np.exp(margins)
