@@ -140,6 +140,9 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows_by_language = {language: held_out(language) for language in LANGUAGES}
     models = {"lotsen": ensure_model()}
+    if "--also" in sys.argv:  # another design on the same data, e.g. bench/diet_config.yml
+        config = ROOT / sys.argv[sys.argv.index("--also") + 1]
+        models[config.stem] = ensure_model(config, prefix=config.stem)
     report: dict = {"held_out": "tests/nlu/<lang>.yml", "models": {}, "language_id": {}}
     if "--no-baseline" not in sys.argv:
         models["rasa_default"], seconds = train_baseline()
