@@ -76,3 +76,45 @@ def test_swedish_terms_and_scripts_do_not_mislead(detector, text, language):
 def test_two_words_in_a_script_are_only_a_hint(detector):
     found = entity(detector, "Як зареєструватися в Arbetsförmedlingen?")  # two words once the name is left out
     assert (found["entity"], found["value"]) == ("language_hint", "uk")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> LanguageDetector:
+    """Trained like in the model: on the exported, language-labelled training data."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.model import BUILD
+
+    files = sorted((BUILD / "data").glob("nlu/*/*.yml")) + sorted((BUILD / "data").glob("faq/*.yml"))
+    data = TrainingData().merge(*[RasaYAMLReader().read(path) for path in files])
+    detector = LanguageDetector(LanguageDetector.get_default_config(),
+                                LocalModelStorage(tmp_path_factory.mktemp("storage")), Resource("language"))
+    detector.train(data)
+    return detector
+
+
+def test_training_examples_carry_their_language(trained):
+    assert trained._model is not None and sorted(trained._model.classes_) == sorted(["sv", "en", "de", "nl", "ar", "uk"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("kif bdi a3mel personnummer w wein rou7", "ar"), ("badi 2esta2jer shi2a ma3 3ayelti", "ar"),
+     ("yak otrymaty dozvil na prozhyvannia v shvetsii", "uk"),
+     ("Where do I register my children for school?", "en"), ("Hoe schrijf ik mijn kinderen in op school?", "nl")],
+)
+def test_the_trained_model_knows_arabic_and_ukrainian_in_latin_letters(trained, text, language):
+    assert (entity(trained, text) or {}).get("value") == language
+
+
+def test_place_names_found_by_the_gazetteer_are_left_out(trained):
+    text = "wir wohnen jetzt in Strömsund"
+    start = text.index("Strömsund")
+    place = {"entity": "municipality", "value": "Strömsund", "start": start, "end": start + len("Strömsund")}
+    message = Message(data={"text": text, "intent": {"name": "inform_municipality", "confidence": 0.9},
+                            "entities": [place]})
+    found = trained.language_entity(message)
+    assert (found["entity"], found["value"]) == ("language", "de")
