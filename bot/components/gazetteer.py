@@ -28,10 +28,19 @@ from api.catalog.names import fold
 # Case endings and clitics added to place names: Swedish/German genitive, Ukrainian/Russian cases.
 SUFFIXES = ("s", "es", "a", "u", "i", "e", "om", "ом", "у", "и", "а", "е", "ови", "ськ", "ського", "ському")
 ARABIC_PREFIXES = ("وب", "ول", "وف", "ب", "ل", "و", "ف", "ك", "ال")
+# Ukrainian a-stem cases change the stem's last consonant: Арвіка -> в Арвіці, Форшага -> у Форшазі (folded).
+CYRILLIC_MUTATIONS = {"ц": "к", "з": "г", "с": "х"}
+# How Arabic endings of the same name vary: أوره / اوري / اورا.
+ARABIC_FINAL_VOWELS = ("ه", "ي", "ا")
+# Swedish "rs" is said "sh": Hagfors -> هاغفورش, Torsby -> Торшбю (folded spellings).
+SPOKEN_VARIANTS = (("рс", "рш"), ("رس", "رش"))
 # Words that stand around a place name: prepositions and "municipality" in the six languages (folded).
 LOCATIVES = {"i", "in", "im", "to", "till", "nach", "naar", "aus", "from", "fran", "van", "near", "bei", "bij",
-             "в", "у", "до", "из", "з", "из", "في", "الى", "من", "kommun", "kommune", "municipality", "gemeinde",
+             "в", "у", "до", "из", "з", "из", "في", "الى", "من", "ب", "على", "kommun", "kommune", "municipality", "gemeinde",
              "gemeente", "комуна", "комуни", "коммуна", "بلديه", "كومون"}
+
+MUNICIPALITY_WORDS = {"kommun", "kommune", "municipality", "gemeinde", "gemeente", "комуна", "комуни", "коммуна",
+                      "بلديه", "كومون"}
 
 # Words before a noun that make a capitalised short name an ordinary word ("am Berg", "the Kil").
 ARTICLES = {"am", "der", "die", "das", "den", "dem", "ein", "einen", "einem", "zum", "vom", "auf", "the", "a",
@@ -89,7 +98,10 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
         self._forms: Dict[str, str] = {}
         for name, info in places.items():
             for form in [name, *info.get("aliases", [])]:
-                self._forms.setdefault(fold(form), name)
+                folded = fold(form)
+                self._forms.setdefault(folded, name)
+                for written, said in SPOKEN_VARIANTS:
+                    self._forms.setdefault(folded.replace(written, said), name)
         self._fuzzy_choices = [form for form in self._forms if len(form) >= self.config["fuzzy_min_length"]]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -163,12 +175,21 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
             for suffix in SUFFIXES:
                 if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
                     yield stem[: -len(suffix)]
+            if len(stem) >= 3 and stem[-1] in "иу":  # Ukrainian a-stem cases: в Еді, у Рагунду, в Арвіці
+                yield stem[:-1] + "а"
+                if stem[-2] in CYRILLIC_MUTATIONS:
+                    yield stem[:-2] + CYRILLIC_MUTATIONS[stem[-2]] + "а"
+                    yield stem[:-2] + CYRILLIC_MUTATIONS[stem[-2]]  # в Берзі -> Берг
+            if len(stem) >= 3 and stem[-1] in ARABIC_FINAL_VOWELS:
+                yield from (stem[:-1] + vowel for vowel in ARABIC_FINAL_VOWELS if vowel != stem[-1])
 
     @staticmethod
     def _plausible(tokens: List[Any], start: int, end: int, name: str, surface: str) -> bool:
         """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
         previous = fold(tokens[start - 1].text) if start > 0 else ""
         following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""
-        if previous in LOCATIVES or following in LOCATIVES:
+        if previous in LOCATIVES or following in MUNICIPALITY_WORDS:  # "in Kil", "Kil kommun" — not "are in"
             return True
+        if fold(surface).startswith(("ب", "ع", "لل", "وب")) and not fold(name).startswith(("ب", "ع")):
+            return True  # an attached Arabic preposition: بكيل = in Kil
         return surface == name and previous not in ARTICLES

@@ -65,3 +65,27 @@ def test_a_bare_place_name_is_an_answer_naming_the_municipality(gazetteer, text,
     message = Message(data={"text": text, "intent": {"name": "faq_sfi", "confidence": 0.6}})
     gazetteer.process([message])
     assert (message.get("intent")["name"] == "inform_municipality") is override
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("дешевий стоматолог в Арвіці", "Arvika"),          # a-stem locative, к -> ц
+        ("живемо у Форшазі", "Forshaga"),                  # г -> з
+        ("контракт в Берзі на три місяці", "Berg"),
+        ("ми щойно приїхали в Еду", "Eda"),                 # short name, with a preposition
+        ("як відкрити кафе в Шілі", "Kil"),                 # Kil as it is said: Шіль
+        ("як записатися на sfi в Торшбю", "Torsby"),        # Swedish "rs" said "sh"
+        ("كيف بفتح مطعم بكيل", "Kil"),                      # attached Arabic preposition
+        ("بدي نضف اسناني عند دكتور سنان بهاغفورش", "Hagfors"),
+        ("بيت للايجار ب اوري", "Åre"),                       # another Arabic ending
+    ],
+)
+def test_inflected_and_spoken_forms(gazetteer, text, expected):
+    assert [e["value"] for e in gazetteer.extract(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["my wife and kids are in Manila", "which vaccines are in the programme",
+                                  "еда в магазині дорога", "كيل الرز"])
+def test_ordinary_words_are_not_places(gazetteer, text):
+    assert gazetteer.extract(text) == []
