@@ -47,6 +47,13 @@ ARTICLES = {"am", "der", "die", "das", "den", "dem", "ein", "einen", "einem", "z
             "het", "de", "een", "en", "ett", "och"}
 
 
+def without_spans(text: str, entities: List[Dict[str, Any]]) -> str:
+    """The text with the entities' spans blanked out (what is left around the place names)."""
+    for entity in sorted((e for e in entities if "start" in e), key=lambda e: e["start"], reverse=True):
+        text = text[: entity["start"]] + " " + text[entity["end"]:]
+    return text
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
     @staticmethod
@@ -120,9 +127,7 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
         return messages
 
     def _only_places(self, text: str, entities: List[Dict[str, Any]]) -> bool:
-        rest = text
-        for entity in sorted(entities, key=lambda e: e["start"], reverse=True):
-            rest = rest[: entity["start"]] + " " + rest[entity["end"]:]
+        rest = without_spans(text, entities)
         others = [fold(t.text) for t in self._tokenizer(rest) if not t.is_punct and not t.is_space]
         return all(word in LOCATIVES for word in others)
 

@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from api.catalog.names import fold
+from bot.components.gazetteer import without_spans
 from bot.components.language_names import is_loanword, named_languages
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -129,7 +130,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     def language_entity(self, message: Message) -> Optional[Dict[Text, Any]]:
         text = message.get(TEXT) or ""
         requested = self._requested(message, text)
-        text = self._without_places(text, message.get(ENTITIES) or [])
+        text = without_spans(text, message.get(ENTITIES) or [])  # place names say nothing about the language
         if requested:
             return self._entity("language", requested, 1.0)
         words = self._letters(text).split()
@@ -146,13 +147,6 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
                 code = guessed if isinstance(guessed, str) else guessed.iso_code_639_1.name.lower()
                 return self._entity("language_hint", code, 0.5)
         return None
-
-    @staticmethod
-    def _without_places(text: str, entities: List[Dict[Text, Any]]) -> str:
-        """Place names found by the gazetteer (which runs first) say nothing about the language."""
-        for entity in sorted((e for e in entities if "start" in e), key=lambda e: e["start"], reverse=True):
-            text = text[: entity["start"]] + " " + text[entity["end"]:]
-        return text
 
     @staticmethod
     def _letters(text: str) -> str:
