@@ -82,7 +82,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             TfidfVectorizer(analyzer="word", ngram_range=tuple(self.config["word_ngrams"]), sublinear_tf=True,
                             token_pattern=r"(?u)\b\w+\b", dtype=np.float32),
         )
-        return make_pipeline(features, LinearSVC(C=self.config["C"]))
+        return make_pipeline(features, LinearSVC(C=self.config["C"], random_state=0))  # reproducible models
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
