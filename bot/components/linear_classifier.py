@@ -26,12 +26,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from api.catalog.names import fold
 
-_DIGITS = re.compile(r"\d+")
+# Numbers standing alone ("1177", "3 kids") are all alike; digits inside words are Arabizi letters (3 = ع,
+# 7 = ح: "3andi", "ro5sa") and stay.
+_NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 
 
 def normalise(text: str) -> str:
     """Folded (lower case, no diacritics, one spelling per script variant), every number the same."""
-    return fold(_DIGITS.sub("0", text))
+    return fold(_NUMBERS.sub("0", text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

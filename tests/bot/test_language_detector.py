@@ -74,8 +74,17 @@ def test_swedish_terms_and_scripts_do_not_mislead(detector, text, language):
 
 
 def test_two_words_in_a_script_are_only_a_hint(detector):
-    found = entity(detector, "Як зареєструватися в Arbetsförmedlingen?")  # two words once the name is left out
+    found = entity(detector, "Як зареєструватися?")
     assert (found["entity"], found["value"]) == ("language_hint", "uk")
+
+
+def test_swedish_terms_count_as_words_of_the_sentence_but_do_not_vote(detector):
+    # Three words: a real sentence, read from the two that tell a language.
+    found = entity(detector, "Як зареєструватися в Arbetsförmedlingen?")
+    assert (found["entity"], found["value"]) == ("language", "uk")
+    # Nothing but Swedish terms: nothing tells the language.
+    found = entity(detector, "personnummer Skatteverket samordningsnummer")
+    assert found is None or found["entity"] == "language_hint"
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +127,25 @@ def test_place_names_found_by_the_gazetteer_are_left_out(trained):
                             "entities": [place]})
     found = trained.language_entity(message)
     assert (found["entity"], found["value"]) == ("language", "de")
+
+
+def test_place_names_alone_never_set_the_language(trained):
+    text = "Östersund Karlstad Arvika"
+    places = [{"entity": "municipality", "value": name, "start": text.index(name), "end": text.index(name) + len(name)}
+              for name in text.split()]
+    message = Message(data={"text": text, "intent": {"name": "inform_municipality", "confidence": 0.9},
+                            "entities": places})
+    found = trained.language_entity(message)
+    assert found is None or found["entity"] == "language_hint"
+
+
+@pytest.mark.parametrize(("text", "label"), [("fritids ansökan", "ar"), ("where can I find an apartment for my family", "uk"),
+                                             ("Folktandvården Karlstad ny patient", "de")])
+def test_examples_written_in_another_language_do_not_teach_the_detector(trained, text, label):
+    assert trained._written_in_another(trained._letters(text), label)
+
+
+@pytest.mark.parametrize(("text", "label"), [("kif bdi a3mel personnummer", "ar"), ("yak otrymaty dozvil", "uk"),
+                                             ("كيف أسجل", "ar"), ("Wie bekomme ich eine Wohnung?", "de")])
+def test_examples_in_their_own_language_teach_the_detector(trained, text, label):
+    assert not trained._written_in_another(trained._letters(text), label)
