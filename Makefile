@@ -32,7 +32,7 @@ db: env
 	$(APP)/python -m api.catalog.migrate && $(APP)/python -m api.catalog.seed
 
 catalogs: env
-	$(APP)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output --project=Lotsen -o locales/messages.pot .
+	$(APP)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output --project=Lotsen --copyright-holder="Lotsen contributors" -o locales/messages.pot .
 	$(APP)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(APP)/pybabel compile -d locales -D messages --statistics
 

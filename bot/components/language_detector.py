@@ -49,7 +49,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             "min_words": 3,  # shorter messages ("ok", "tack!", "Karlstad") never change the language
             "min_relative_distance": 0.25,  # lingua alone (no trained model): how sure it must be
             # With a trained model (both chosen by 5-fold cross-validation on the training data):
-            "min_confidence": 0.6,  # the winning language's share of the two detectors' product
+            "min_confidence": 0.5,  # the winning language's share of the two detectors' product
             # lingua's probabilities enter the product with this exponent: it reads Swedish terms inside
             # English or German ("what is the månadsavgift in a bostadsrätt") as Swedish; the trained model doesn't.
             "lingua_weight": 0.5,
@@ -57,7 +57,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             "foreign_example_confidence": 0.9,
             # Lingua knows Arabic and Ukrainian only in their own scripts; for Latin-script text (Arabizi,
             # transliterated Ukrainian) it says nothing about them, so they get this neutral share.
-            "other_script_share": 0.3,
+            "other_script_share": 0.15,
             "switch_intent": "switch_language",
             "switch_confidence": 0.5,
         }

@@ -32,7 +32,14 @@ LOANWORDS = ("personnummer", "samordningsnummer", "arbetsformedling", "migration
              "forsakringskassan", "socialstyrelsen", "skolverket", "transportstyrelsen", "sfi", "komvux",
              "bankid", "kommun", "forskola", "a-kassa", "akassa", "vardcentral", "folkbokfor", "id-kort",
              "foraldrapenning", "barnbidrag", "bostadsko", "legitimation", "platsbanken", "hyresgast",
-             "forsorjningsstod", "gymnasie", "fritids", "lararlegitimation", "uppehallstillstand", "1177")
+             "forsorjningsstod", "gymnasie", "fritids", "lararlegitimation", "uppehallstillstand", "1177",
+             # the welfare state's words, kept in Swedish whatever the language around them
+             "bostadsbidrag", "bostadsratt", "hyresratt", "hyresvard", "forstahand", "andrahand", "hemforsakring",
+             "boplats", "folktandvard", "tandvard", "tandlakar", "barnmorsk", "bvc", "mvc", "akuten", "sjukpenning",
+             "sjukskriv", "foraldraledig", "vardnadsbidrag", "kollektivavtal", "anstallning", "arbetsgivar",
+             "forsakringskassa", "samordning", "uppehallsratt", "uppehallskort", "medborgarskap", "korkort",
+             "validering", "yrkeshogskola", "hogskola", "universitet", "gymnasium", "forskoleklass", "modersmal",
+             "csn", "etablering", "handlaggning", "lakarintyg", "swish")
 
 
 def is_loanword(folded_word: str) -> bool:
