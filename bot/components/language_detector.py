@@ -48,12 +48,13 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             "languages": ["sv", "en", "de", "nl", "ar", "uk"],
             "min_words": 3,  # shorter messages ("ok", "tack!", "Karlstad") never change the language
             "min_relative_distance": 0.25,  # lingua alone (no trained model): how sure it must be
-            # With a trained model (both chosen by 5-fold cross-validation on the training data):
+            # With a trained model (chosen by 5-fold cross-validation on the training data unless said):
             "min_confidence": 0.5,  # the winning language's share of the two detectors' product
             # lingua's probabilities enter the product with this exponent: it reads Swedish terms inside
             # English or German ("what is the månadsavgift in a bostadsrätt") as Swedish; the trained model doesn't.
             "lingua_weight": 0.5,
-            # Training examples that lingua reads as another language this surely are left out (see train).
+            # Training examples that lingua reads as another language this surely are left out (see train);
+            # set by reading what it leaves out: Swedish or English phrases in the Arabic and Ukrainian files.
             "foreign_example_confidence": 0.9,
             # Lingua knows Arabic and Ukrainian only in their own scripts; for Latin-script text (Arabizi,
             # transliterated Ukrainian) it says nothing about them, so they get this neutral share.
@@ -126,8 +127,8 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     def _written_in_another(self, text: str, label: str) -> bool:
         """An example labelled with the language it should be answered in, but written in another: "fritids
-        ansökan" among the Arabic examples, "work visa sweden" among the Ukrainian. It teaches the language
-        of the conversation, not of the text, so the detector doesn't learn from it."""
+        ansökan" among the Arabic examples, "where can I find an apartment" among the Ukrainian. It teaches
+        the language of the conversation, not of the text, so the detector doesn't learn from it."""
         if self._by_script(text):
             return False  # Arabic or Cyrillic letters: lingua has nothing to add
         values = self._guess.compute_language_confidence_values(text)
