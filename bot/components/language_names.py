@@ -28,8 +28,9 @@ def named_languages(folded_text: str) -> list[str]:
 
 # Swedish terms people keep in any language ("personnummer", "Arbetsförmedlingen"): they say nothing about
 # the language a message is written in, so they are left out before detection (folded stems).
-LOANWORDS = ("personnummer", "samordningsnummer", "arbetsformedling", "migrationsverket", "skatteverket",
-             "forsakringskassan", "socialstyrelsen", "skolverket", "transportstyrelsen", "sfi", "komvux",
+# Matched as prefixes: "samordning" also covers "samordningsnummer", "forsakringskassa" "Försäkringskassan".
+LOANWORDS = ("personnummer", "arbetsformedling", "migrationsverket", "skatteverket",
+             "socialstyrelsen", "skolverket", "transportstyrelsen", "sfi", "komvux",
              "bankid", "kommun", "forskola", "a-kassa", "akassa", "vardcentral", "folkbokfor", "id-kort",
              "foraldrapenning", "barnbidrag", "bostadsko", "legitimation", "platsbanken", "hyresgast",
              "forsorjningsstod", "gymnasie", "fritids", "lararlegitimation", "uppehallstillstand", "1177",
