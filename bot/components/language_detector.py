@@ -18,7 +18,7 @@ from __future__ import annotations
 import pickle
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -102,14 +102,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts, labels = [], []
+        examples = []
         for message in training_data.intent_examples:
             language = ((message.get("metadata") or {}).get("intent") or {}).get("language")
             if language in self.config["languages"] and message.get(TEXT):
                 text = self._letters(message.get(TEXT))
                 if text and not self._written_in_another(text, language):
-                    texts.append(text)
-                    labels.append(language)
+                    examples.append((text, language))
+        examples = self._without_latin_phrases(examples)
+        texts, labels = [text for text, _ in examples], [label for _, label in examples]
         if len(set(labels)) > 1:
             self._model = self.fit(texts, labels)
             with self._model_storage.write_to(self._resource) as directory:
@@ -135,6 +136,18 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         top = values[0] if values else None
         return top is not None and top.value >= self.config["foreign_example_confidence"] and \
             top.language.iso_code_639_1.name.lower() != label
+
+    @staticmethod
+    def _without_latin_phrases(examples: List[Tuple[str, str]]) -> List[Tuple[str, str]]:
+        """Leaves out Arabic and Ukrainian examples written in Latin letters whose every word is one the Swedish,
+        English, German or Dutch examples use: "work permit renewal", "bostadskö karlstad". Too short for lingua
+        to be sure of (so `_written_in_another` keeps them), they taught the detector that English keywords
+        are Arabic. Arabizi and transliterated Ukrainian ("kif a5od bankid", "kvartyra v orendu") stay."""
+        scripted = {code for code, _ in _SCRIPTS}
+        latin_words = {fold(word) for text, label in examples if label not in scripted for word in text.split()}
+        return [(text, label) for text, label in examples
+                if label not in scripted or any(script.search(text) for _, script in _SCRIPTS)
+                or not all(fold(word) in latin_words for word in text.split())]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

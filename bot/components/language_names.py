@@ -40,7 +40,9 @@ LOANWORDS = ("personnummer", "arbetsformedling", "migrationsverket", "skatteverk
              "sjukskriv", "foraldraledig", "vardnadsbidrag", "kollektivavtal", "anstallning", "arbetsgivar",
              "forsakringskassa", "samordning", "uppehallsratt", "uppehallskort", "medborgarskap", "korkort",
              "validering", "yrkeshogskola", "hogskola", "universitet", "gymnasium", "forskoleklass", "modersmal",
-             "csn", "etablering", "handlaggning", "lakarintyg", "swish")
+             "csn", "etablering", "handlaggning", "lakarintyg", "swish",
+             "fackforbund", "facket", "socialtjanst", "socialkontor", "hemtjanst", "aktivitetsstod", "personbevis",
+             "flyttanmal", "flyttgods", "skattetabell")
 
 
 def is_loanword(folded_word: str) -> bool:

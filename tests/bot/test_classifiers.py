@@ -52,3 +52,32 @@ def test_rankings_are_blended_with_the_previous_classifier(classifier):
     assert abs(sum(blended.values()) - 1.0) < 1e-6
     assert 0.1 < blended["faq_sfi"] < 0.6  # half of each opinion
     assert message.get("intent")["name"] == max(blended, key=blended.get)
+
+
+def test_arabic_script_examples_teach_the_linear_classifier_arabizi(tmp_path):
+    from bot.components.linear_classifier import LinearIntentClassifier
+
+    examples = {  # Arabic letters only; the question below is in Arabizi, in words no example spells so
+        "faq_work_permit": ["بدي رخصة عمل", "رخصة العمل كيف", "كيف اطلع رخصة شغل", "شروط رخصة العمل"],
+        "faq_find_rental": ["بدي استاجر شقة", "دور على سكن", "وين لاقي شقة للايجار", "سكن للايجار"],
+        "faq_dental_care": ["حشوة السن بقديش", "وجع سنان وين روح", "طبيب اسنان", "السن عم يوجعني"],
+    }
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts
+                         for _ in range(2)])  # twice: the vectorizers keep n-grams seen in two examples or more
+    def trained(weight: float) -> LinearIntentClassifier:
+        config = {**LinearIntentClassifier.get_default_config(), "skeleton_weight": weight}
+        (tmp_path / str(weight)).mkdir()
+        storage = LocalModelStorage(tmp_path / str(weight))
+        component = LinearIntentClassifier(config, storage, Resource(f"linear{weight}"))
+        component.train(data)
+        return component
+
+    def intent(component: LinearIntentClassifier, text: str) -> str:
+        message = Message(data={"text": text})
+        component.process([message])
+        return message.get("intent")["name"]
+
+    questions = {"ro5set 3amal": "faq_work_permit", "7ashwet sen": "faq_dental_care", "shi2a lel ijar": "faq_find_rental"}
+    with_skeleton, without = trained(LinearIntentClassifier.get_default_config()["skeleton_weight"]), trained(0.0)
+    assert {text: intent(with_skeleton, text) for text in questions} == questions
+    assert {text: intent(without, text) for text in questions} != questions  # the skeleton made the difference

@@ -150,3 +150,18 @@ def test_examples_written_in_another_language_do_not_teach_the_detector(trained,
                                              ("كيف أسجل", "ar"), ("Wie bekomme ich eine Wohnung?", "de")])
 def test_examples_in_their_own_language_teach_the_detector(trained, text, label):
     assert not trained._written_in_another(trained._letters(text), label)
+
+
+def test_arabic_and_ukrainian_examples_made_of_latin_script_languages_words_are_left_out():
+    examples = [("work permit renewal", "en"), ("bostadsko karlstad", "sv"), ("Wohnung Karlstad", "de"),
+                ("work permit renewal", "ar"), ("bostadsko karlstad", "uk"),  # every word known: left out
+                ("kif work permit", "ar"), ("kvartyra karlstad", "uk"), ("كيف work permit", "ar")]  # kept
+    kept = LanguageDetector._without_latin_phrases(examples)
+    assert ("work permit renewal", "ar") not in kept and ("bostadsko karlstad", "uk") not in kept
+    assert {("kif work permit", "ar"), ("kvartyra karlstad", "uk"), ("كيف work permit", "ar"),
+            ("work permit renewal", "en")} <= set(kept)
+
+
+@pytest.mark.parametrize("text", ["work permit renewal", "work visa sweden", "waiting time for the permit"])
+def test_english_keywords_are_not_read_as_arabic(trained, text):
+    assert (entity(trained, text) or {}).get("value") in (None, "en")
