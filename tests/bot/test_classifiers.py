@@ -64,6 +64,7 @@ def test_arabic_script_examples_teach_the_linear_classifier_arabizi(tmp_path):
     }
     data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts
                          for _ in range(2)])  # twice: the vectorizers keep n-grams seen in two examples or more
+
     def trained(weight: float) -> LinearIntentClassifier:
         config = {**LinearIntentClassifier.get_default_config(), "skeleton_weight": weight}
         (tmp_path / str(weight)).mkdir()
