@@ -58,23 +58,33 @@ def held_out(language: str) -> list[tuple[str, str, list[str]]]:
     return rows
 
 
-def train_baseline(epochs: int | None = None) -> tuple[Path, float | None]:
-    """Rasa's default pipeline (as `rasa init` writes it) on the same training data; reused while that data
-    and config are unchanged. DIET's 100 epochs take over two hours on this data on two cores, so `epochs`
-    can cut DIET's and the ResponseSelector's epochs (the report says so)."""
-    import subprocess
-
+def baseline_config(epochs: int | None = None) -> Path:
+    """Rasa's default pipeline (as `rasa init` writes it). DIET's 100 epochs take 4–6 hours on this data on two
+    cores, so `epochs` can cut DIET's and the ResponseSelector's epochs (the report says so)."""
     import yaml
 
     config = ROOT / "bench" / "baseline_config.yml"
-    if epochs is not None:
-        document = yaml.safe_load(config.read_text(encoding="utf-8"))
-        for component in document["pipeline"]:
-            if "epochs" in component:
-                component["epochs"] = epochs
-        config = BUILD.parent / f"baseline_config_{epochs}_epochs.yml"
-        config.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    name = f"baseline-{inputs_hash(config, code=False)}"
+    if epochs is None:
+        return config
+    document = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for component in document["pipeline"]:
+        if "epochs" in component:
+            component["epochs"] = epochs
+    config = BUILD.parent / f"baseline_config_{epochs}_epochs.yml"
+    config.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return config
+
+
+def baseline_name(config: Path) -> str:
+    """Named by its config and the training data, like Lotsen's model."""
+    return f"baseline-{inputs_hash(config, code=False)}"
+
+
+def train_baseline(config: Path) -> tuple[Path, float | None]:
+    """The default pipeline trained on the same data; reused while that data and config are unchanged."""
+    import subprocess
+
+    name = baseline_name(config)
     model, seconds = MODELS / f"{name}.tar.gz", MODELS / f"{name}.seconds"
     if model.exists():
         return model, float(seconds.read_text()) if seconds.exists() else None
@@ -87,6 +97,20 @@ def train_baseline(epochs: int | None = None) -> tuple[Path, float | None]:
     )
     seconds.write_text(str(time.monotonic() - started))  # the training time, for reports of later runs
     return model, float(seconds.read_text())
+
+
+def earlier_baseline(config: Path) -> dict | None:
+    """The last report's results for the default pipeline if a model of the same name (same training data and
+    config) produced them: a run that does not retrain it (`--no-baseline`) keeps them instead of dropping them."""
+    try:
+        earlier = json.loads((RESULTS / "nlu.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    entry = earlier.get("models", {}).get("rasa_default")
+    if not entry or entry.get("model") != f"{baseline_name(config)}.tar.gz":
+        return None
+    return {"entry": entry, **{key: earlier[key] for key in ("rasa_default_epochs", "rasa_default_training_seconds")
+                                if key in earlier}}
 
 
 async def predict(model: Path, rows: list[tuple[str, str, list[str]]]) -> list[dict]:
@@ -163,9 +187,11 @@ def main() -> int:
         config = ROOT / sys.argv[sys.argv.index("--also") + 1]
         models[config.stem] = ensure_model(config, prefix=config.stem)
     report: dict = {"held_out": "tests/nlu/<lang>.yml", "models": {}, "language_id": {}}
+    epochs = int(sys.argv[sys.argv.index("--baseline-epochs") + 1]) if "--baseline-epochs" in sys.argv else None
+    config = baseline_config(epochs)
+    carried = earlier_baseline(config) if "--no-baseline" in sys.argv else None
     if "--no-baseline" not in sys.argv:
-        epochs = int(sys.argv[sys.argv.index("--baseline-epochs") + 1]) if "--baseline-epochs" in sys.argv else None
-        models["rasa_default"], seconds = train_baseline(epochs)
+        models["rasa_default"], seconds = train_baseline(config)
         report["rasa_default_epochs"] = epochs or 100
         if seconds is not None:
             report["rasa_default_training_seconds"] = round(seconds)
@@ -177,6 +203,9 @@ def main() -> int:
             if name == "lotsen":
                 report["language_id"][language] = language_id(rows, parses, language)
             print(name, language, report["models"][name]["languages"][language], flush=True)
+    if carried:
+        report["models"]["rasa_default"] = {**carried.pop("entry"), "carried_over": True}
+        report.update(carried)
     (RESULTS / "nlu.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (RESULTS / "nlu.md").write_text(markdown(report), encoding="utf-8")
     print((RESULTS / "nlu.md").read_text(encoding="utf-8"))
@@ -211,9 +240,12 @@ def markdown(report: dict) -> str:
         if seconds:
             lines[-1] += (f": {seconds} s of training, so 100 epochs would take about {seconds * 100 / epochs / 3600:.1f} "
                           "hours on this 2-core machine.")
+    if report["models"].get("rasa_default", {}).get("carried_over"):
+        lines += ["", "rasa_default's figures are carried over from the run that trained it: the same training data and "
+                  "config (model name)."]
     if "rasa_default" not in report["models"]:
         lines += ["", "Rasa's default pipeline was not trained in this run (`make eval` trains it: DIET with 100 epochs on",
-                  "this data took 80–330 s per epoch on this 2-core machine, i.e. 2–9 hours)."]
+                  "this data took 130–200 s per epoch on this 2-core machine, i.e. 4–6 hours)."]
     return "\n".join(lines) + "\n"
 
 

@@ -29,19 +29,22 @@ def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True) -> str:
     return digest.hexdigest()[:16]
 
 
+def train_command(config: Path, name: str, out: Path = MODELS) -> list[str]:
+    return [
+        str(RASA), "train", "--config", str(config), "--domain", str(BUILD / "domain"),
+        "--data", str(BUILD / "data"), "--out", str(out), "--fixed-model-name", name,
+        "--skip-validation",  # a minute and a half on this data; `make test` runs `rasa data validate` instead
+    ]
+
+
 def ensure_model(config: Path = ROOT / "config.yml", prefix: str = "lotsen") -> Path:
     name = f"{prefix}-{inputs_hash(config)}"
     model = MODELS / f"{name}.tar.gz"
     if model.exists():
         return model
     MODELS.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(RASA), "train", "--config", str(config), "--domain", str(BUILD / "domain"),
-        "--data", str(BUILD / "data"), "--out", str(MODELS), "--fixed-model-name", name,
-        "--skip-validation",  # a minute and a half on this data; `make test` runs `rasa data validate` instead
-    ]
     print(f"model: training {name} (inputs changed)", file=sys.stderr)
-    subprocess.run(command, cwd=ROOT, check=True)
+    subprocess.run(train_command(config, name), cwd=ROOT, check=True)
     return model
 
 

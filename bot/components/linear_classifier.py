@@ -108,7 +108,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""
         normalised = [normalise(text) for text in texts]
-        features = sparse.hstack([vectorizer.transform(normalised) * weight for vectorizer, weight in self._vectorizers],
+        channels = [(vectorizer.transform(normalised), weight) for vectorizer, weight in self._vectorizers]
+        # scaled only where weighted: a product would copy the two big channels on every message
+        features = sparse.hstack([matrix if weight == 1.0 else matrix * weight for matrix, weight in channels],
                                  format="csr")
         margins = (features @ self._weights + self._intercept) / self.config["temperature"]
         margins -= margins.max(axis=1, keepdims=True)
