@@ -7,7 +7,7 @@ APP := .venv/app/bin
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test test-fast eval bench bench-training content-report db catalogs model widget env clean
+.PHONY: run test test-fast eval bench bench-training content-report db catalogs inputs model widget env clean
 
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
 	$(APP)/python -m api.launcher
@@ -25,9 +25,8 @@ eval: model ## NLU evaluation per language (Lotsen vs Rasa's default pipeline) -
 bench: env ## Latency benchmark -> bench/results/latency.json
 	$(APP)/python -m bench.latency
 
-bench-training: env db ## Training time from an empty Rasa cache, 3 runs -> bench/results/training.json
-	$(APP)/python -c "from api.launcher import compile_catalogs; compile_catalogs()"
-	$(APP)/python -m api.catalog.export && $(BOT)/python -m bench.training
+bench-training: inputs ## Training time from an empty Rasa cache, 3 runs -> bench/results/training.json
+	$(BOT)/python -m bench.training
 
 content-report: env ## Stale, missing or dubious content -> exit 1 when anything needs attention
 	$(APP)/python -m api.catalog.report
@@ -40,9 +39,12 @@ catalogs: env
 	$(APP)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(APP)/pybabel compile -d locales -D messages --statistics
 
-model: env db
+inputs: env db ## Compiled catalogs and the exported training inputs (.build/train)
 	$(APP)/python -c "from api.launcher import compile_catalogs; compile_catalogs()"
-	$(APP)/python -m api.catalog.export && $(APP)/python -m bot.model
+	$(APP)/python -m api.catalog.export
+
+model: inputs
+	$(APP)/python -m bot.model
 
 env: .venv/bot/.installed .venv/app/.installed
 
