@@ -7,16 +7,20 @@ APP := .venv/app/bin
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test test-fast eval bench bench-training content-report db catalogs inputs model widget env clean
+.PHONY: run test lint test-fast eval bench bench-training content-report db catalogs inputs model widget env clean
 
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
-	$(APP)/python -m api.launcher
+	$(APP)/python -m launcher
 
-test: env widget model ## The whole suite: unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
+test: env lint widget model ## The whole suite: lint and layers, unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
 	$(BOT)/python -m pytest -q -p no:cacheprovider --confcutdir tests/bot tests/bot
 	$(APP)/python -m pytest -q tests --ignore tests/bot
 
-test-fast: env ## Unit and integration tests only (no model training)
+lint: env ## ruff, and the import contracts that keep the layers (.importlinter)
+	$(APP)/ruff check .
+	$(APP)/lint-imports
+
+test-fast: env lint ## Unit and integration tests only (no model training)
 	$(APP)/python -m pytest -q tests --ignore tests/bot -m "not e2e"
 
 eval: model ## NLU evaluation per language (Lotsen vs Rasa's default pipeline) -> bench/results/nlu.{json,md}
@@ -29,10 +33,10 @@ bench-training: inputs ## Training time from an empty Rasa cache, 3 runs -> benc
 	$(BOT)/python -m bench.training
 
 content-report: env ## Stale, missing or dubious content -> exit 1 when anything needs attention
-	$(APP)/python -m api.catalog.report
+	$(APP)/python -m catalog.report
 
 db: env
-	$(APP)/python -m api.catalog.migrate && $(APP)/python -m api.catalog.seed
+	$(APP)/python -m catalog.migrate && $(APP)/python -m catalog.seed
 
 catalogs: env
 	$(APP)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output --project=Lotsen --copyright-holder="Lotsen contributors" -o locales/messages.pot .
@@ -40,11 +44,11 @@ catalogs: env
 	$(APP)/pybabel compile -d locales -D messages --statistics
 
 inputs: env db ## Compiled catalogs and the exported training inputs (.build/train)
-	$(APP)/python -c "from api.launcher import compile_catalogs; compile_catalogs()"
-	$(APP)/python -m api.catalog.export
+	$(APP)/python -c "from launcher.stack import compile_catalogs; compile_catalogs()"
+	$(APP)/python -m bot.build.export
 
 model: inputs
-	$(APP)/python -m bot.model
+	$(APP)/python -m bot.build.model
 
 env: .venv/bot/.installed .venv/app/.installed
 

@@ -8,8 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalog import CatalogUnavailable, ask, faq_key_of
-from api.catalog import queries
+from actions.catalog import CatalogUnavailable, ask
+from catalog import queries
+from common.messages import faq_key
 
 
 def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, local: bool,
@@ -39,7 +40,7 @@ class ActionAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         pending = tracker.get_slot("pending_faq")
-        key = faq_key_of(intent) or pending
+        key = faq_key(intent) or pending
         municipality = tracker.get_slot("municipality")
         try:
             exists, local, known = await ask(lambda session: faq_facts(session, key, municipality))

@@ -4,13 +4,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.catalog.export import FAQ_PREFIX
-from api.db import session_scope
+from catalog.session import session_scope
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,10 +31,3 @@ async def ask(query: Callable[[Session], T]) -> T:
     except SQLAlchemyError as error:
         log.exception("catalog query failed")
         raise CatalogUnavailable(str(error)) from error
-
-
-def faq_key_of(intent: str | None) -> str | None:
-    """'faq_work_permit' -> 'work_permit'; other intents -> None."""
-    if intent and intent.startswith(FAQ_PREFIX):
-        return intent.removeprefix(FAQ_PREFIX)
-    return None

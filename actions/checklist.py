@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import situation
 from actions.catalog import CatalogUnavailable, ask
-from api.catalog import queries
+from catalog import queries
 
 CHECKLIST_SLOTS = ("cl_eu", "cl_purpose", "cl_children", "cl_municipality", "cl_regulated")
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.catalog import CatalogUnavailable, ask
-from api.catalog import queries
+from catalog import queries
 
 
 def _contact(session: Session, name: str | None) -> tuple[str, str] | None:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from actions.answer import answer_events, faq_facts
 from actions.catalog import CatalogUnavailable, ask
-from api.catalog.search import best_faq_key
-from api.language import conversation_language
+from catalog.search import best_faq_key
+from common.languages import reply_language
 
 
 def _lookup(session: Session, text: str, language: str, municipality: str | None):
@@ -25,7 +25,7 @@ class ActionSearchFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        language = conversation_language(tracker.current_slot_values())
+        language = reply_language(tracker.current_slot_values())
         try:
             key, local, known = await ask(lambda s: _lookup(s, text, language, tracker.get_slot("municipality")))
         except CatalogUnavailable:

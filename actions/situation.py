@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from api.catalog.names import fold
+from common.names import fold
 
 YES = ("yes", "yeah", "yep", "sure", "correct", "ja", "jo", "japp", "absolut", "jawohl", "genau", "klopt",
        "zeker", "نعم", "ايوه", "اي", "اكيد", "так", "да", "ага", "звісно", "/affirm")

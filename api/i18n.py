@@ -9,8 +9,8 @@ from functools import lru_cache
 from babel.dates import format_date
 from babel.lists import format_list
 
-from api.language import LANGUAGES
-from api.settings import get_settings
+from common.languages import LANGUAGES
+from settings import get_settings
 
 log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "en"

@@ -1,4 +1,4 @@
-"""The FastAPI app: `uvicorn api.main:app`."""
+"""The FastAPI app: `uvicorn api.main:app`. The web layer only: one router per resource."""
 from __future__ import annotations
 
 import logging
@@ -7,10 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.nlg.routes import router as nlg_router
-from api.routes.health import router as health_router
-from api.routes.v1 import router as v1_router
-from api.routes.web import router as web_router
+from api.routes import conversations, health, municipalities, nlg, web
 
 WEB = Path(__file__).resolve().parent / "web"
 
@@ -18,10 +15,8 @@ WEB = Path(__file__).resolve().parent / "web"
 def create_app() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = FastAPI(title="Lotsen", version="0.1.0")
-    app.include_router(nlg_router)
-    app.include_router(health_router)
-    app.include_router(v1_router)
-    app.include_router(web_router)
+    for module in (nlg, municipalities, conversations, health, web):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
     return app
 

@@ -11,7 +11,6 @@ import json
 import re
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.metrics import f1_score, precision_recall_fscore_support  # noqa: E402
 
+from bot.build.model import BUILD, MODELS, ensure_model, inputs_hash  # noqa: E402
 from bot.components.language_detector import LanguageDetector  # noqa: E402
-from bot.model import BUILD, MODELS, ensure_model, inputs_hash  # noqa: E402
+from common.languages import LANGUAGES  # noqa: E402
 
-LANGUAGES = ("sv", "en", "de", "nl", "ar", "uk")
 RESULTS = ROOT / "bench" / "results"
 _MARKUP = re.compile(r"\[([^\]]+)\](\(([^)]*)\)|\{([^}]*)\})")
 

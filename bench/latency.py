@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from api.launcher import BOT_BIN, Stack, free_port, prepare
+from launcher import BOT_BIN, Stack, free_port, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -18,7 +18,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot.model import ROOT, inputs_hash, train_command
+from bot.build.model import ROOT, inputs_hash, train_command
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_SECONDS = 300

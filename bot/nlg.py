@@ -4,14 +4,13 @@ Named in endpoints.yml (`nlg: type: bot.nlg.LotsenNLG`). It differs from Rasa's 
 ways, each for a reason:
 - it sends only what the renderer needs (slots, latest message) instead of the whole event history, so
   rendering cost does not grow with the conversation's length;
-- if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs.
+- if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs, in the
+  language the conversation's slots decide (common.languages.reply_language).
 It checks answers against Rasa's format with a validator compiled once (Rasa's `validate_response` re-checks
 the schema itself on every call, a tenth of a message's time under load).
-Loaded once at start-up, it also installs Lotsen's calls to the action server (bot/remote_action.py).
 """
 from __future__ import annotations
 
-import gettext
 import logging
 from typing import Any, Dict, Optional, Text
 
@@ -21,40 +20,38 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from api.language import conversation_language
-from api.nlg.messages import RESPONSES
-from api.settings import get_settings
-from bot import remote_action
+from bot import texts
+from common.languages import reply_language
 
 log = logging.getLogger(__name__)
 _SCHEMA = nlg_response_format_spec()
 _VALIDATOR = validator_for(_SCHEMA)(_SCHEMA)
 REQUEST_TIMEOUT = 10  # seconds; Rasa's default is five minutes
-
-
-def apology(language: str) -> Dict[Text, Any]:
-    settings = get_settings()
-    try:
-        catalog = gettext.translation("messages", localedir=settings.locales_dir, languages=[language])
-    except OSError:
-        catalog = gettext.NullTranslations()
-    return {"text": catalog.gettext(RESPONSES["utter_error"]).format(url=settings.fallback_contact_url)}
+DEFAULT_CONTACT_URL = "https://www.informationsverige.se/"
 
 
 class LotsenNLG(CallbackNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Any = None) -> None:
         super().__init__(endpoint_config)
-        remote_action.install()
+        # endpoints.yml passes it from the settings (FALLBACK_CONTACT_URL) through the launcher.
+        self.contact_url = endpoint_config.kwargs.get("fallback_contact_url") or DEFAULT_CONTACT_URL
+
+    def request_body(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
+                     **kwargs: Any) -> Dict[Text, Any]:
+        """Rasa's NLG request, with the slots instead of the whole tracker."""
+        return {
+            "response": utter_action,
+            "arguments": {k: v for k, v in kwargs.items() if k not in ("domain_responses", "response_id")},
+            "tracker": {"sender_id": tracker.sender_id, "slots": tracker.current_slot_values()},
+            "channel": {"name": output_channel},
+        }
+
+    def apology(self, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        return texts.message("utter_error", reply_language(tracker.current_slot_values()), url=self.contact_url)
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
                        **kwargs: Any) -> Optional[Dict[Text, Any]]:
-        slots = tracker.current_slot_values()
-        body = {
-            "response": utter_action,
-            "arguments": {k: v for k, v in kwargs.items() if k not in ("domain_responses", "response_id")},
-            "tracker": {"sender_id": tracker.sender_id, "slots": slots},
-            "channel": {"name": output_channel},
-        }
+        body = self.request_body(utter_action, tracker, output_channel, **kwargs)
         try:
             response = await self.nlg_endpoint.request(method="post", json=body, timeout=REQUEST_TIMEOUT)
             if isinstance(response, dict) and _VALIDATOR.is_valid(response):
@@ -62,4 +59,4 @@ class LotsenNLG(CallbackNaturalLanguageGenerator):
             raise RasaException("NLG endpoint returned an invalid response")
         except Exception:
             log.exception("NLG endpoint failed for %s; sending the local apology", utter_action)
-            return apology(conversation_language(slots))
+            return self.apology(tracker)

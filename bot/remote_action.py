@@ -6,10 +6,16 @@
   instead of silence (Rasa 3.6 only logs it). The tracker keeps every user message either way.
 - Validation: the action server's answer is checked against Rasa's schema with a validator compiled once;
   Rasa's own `jsonschema.validate` re-checks the schema itself on every call (a sixth of a turn's time).
-Rasa has no hook for these; the NLG client (bot/nlg.py), which Rasa loads once, calls `install()`.
+Rasa 3.6 has no extension point for any of these (the action endpoint takes a URL, not a class), so they
+replace three methods of `RemoteAction`. `install()` is called in one place, bot/serve.py, before Rasa's
+command line runs. It first checks that the pinned Rasa's methods are the ones these replacements were
+written against (version and a hash of each method's source) and refuses to start otherwise, so an upgrade
+fails loudly instead of silently changing behaviour; tests/bot/test_remote_action.py checks the same.
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import logging
 from typing import Any, Dict, List, Text
 
@@ -23,6 +29,24 @@ from rasa.shared.exceptions import RasaException
 
 log = logging.getLogger(__name__)
 _installed = False
+RASA_VERSION = "3.6.21"
+# sha256 (first 16 hex digits) of the source of each replaced method in Rasa 3.6.21.
+REPLACED = {"run": "ccabf6f1160d527a", "_action_call_format": "428795b944f22edb",
+            "_validate_action_result": "f8cdb4be68123961"}
+
+
+def source_hash(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def contract_problems() -> List[str]:
+    """What differs from the Rasa these replacements were written for; empty when it is the same."""
+    problems = [] if rasa.__version__ == RASA_VERSION else [f"rasa {rasa.__version__}, expected {RASA_VERSION}"]
+    for name, expected in REPLACED.items():
+        found = source_hash(getattr(rasa_actions.RemoteAction, name))
+        if found != expected:
+            problems.append(f"RemoteAction.{name} changed (source hash {found}, expected {expected})")
+    return problems
 
 
 def current_turn(tracker: DialogueStateTracker) -> List[Dict[Text, Any]]:
@@ -37,6 +61,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    problems = contract_problems()
+    if problems:
+        raise RuntimeError("bot/remote_action.py was written for another Rasa: " + "; ".join(problems))
     original_run = rasa_actions.RemoteAction.run
     schema = rasa_actions.RemoteAction.action_response_format_spec()
     validator = validator_for(schema)(schema)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from api.catalog.names import fold
+from common.names import fold
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")

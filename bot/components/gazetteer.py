@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from api.catalog.names import fold
+from common.names import fold
 
 # Case endings and clitics added to place names: Swedish/German genitive, Ukrainian/Russian cases.
 SUFFIXES = ("s", "es", "a", "u", "i", "e", "om", "ом", "у", "и", "а", "е", "ови", "ськ", "ського", "ському")
@@ -36,7 +36,7 @@ ARABIC_FINAL_VOWELS = ("ه", "ي", "ا")
 SPOKEN_VARIANTS = (("рс", "рш"), ("رس", "رش"))
 # Words that stand around a place name: prepositions and "municipality" in the six languages (folded).
 LOCATIVES = {"i", "in", "im", "to", "till", "nach", "naar", "aus", "from", "fran", "van", "near", "bei", "bij",
-             "в", "у", "до", "из", "з", "из", "في", "الى", "من", "ب", "على", "kommun", "kommune", "municipality", "gemeinde",
+             "в", "у", "до", "из", "з", "في", "الى", "من", "ب", "على", "kommun", "kommune", "municipality", "gemeinde",
              "gemeente", "комуна", "комуни", "коммуна", "بلديه", "كومون"}
 
 MUNICIPALITY_WORDS = {"kommun", "kommune", "municipality", "gemeinde", "gemeente", "комуна", "комуни", "коммуна",

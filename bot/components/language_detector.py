@@ -30,9 +30,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from api.catalog.names import fold
 from bot.components.gazetteer import without_spans
 from bot.components.language_names import is_loanword, named_languages
+from common.names import fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NOISE = re.compile(r"https?://\S+|\S+@\S+|\d+")

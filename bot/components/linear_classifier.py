@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-from scipy import sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,9 +24,10 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
 
-from api.catalog.names import fold
 from bot.components.arabizi import skeleton
+from common.names import fold
 
 # Numbers standing alone ("1177", "3 kids") are all alike; digits inside words are Arabizi letters (3 = ع,
 # 7 = ح: "3andi", "ro5sa") and stay.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bot.model import BUILD, ROOT, ensure_model
+from bot.build.model import BUILD, ROOT, ensure_model
 
 RASA = str(ROOT / ".venv" / "bot" / "bin" / "rasa")
 

@@ -50,7 +50,9 @@ def test_finds_municipalities_in_any_language(gazetteer, text, expected):
 @pytest.mark.parametrize(
     "text",
     ["Are you a bot?", "how are you", "what are the rules for a work permit", "Ich wohne am Berg",
-     "Еда в Швеції дорога", "thanks", "ok", ""],
+     "Еда в Швеції дорога", "thanks", "ok", "",
+     # words that look like short place names (Are/Åre, Еда/Eda, كيل/Kil)
+     "my wife and kids are in Manila", "which vaccines are in the programme", "еда в магазині дорога", "كيل الرز"],
 )
 def test_ordinary_words_are_not_places(gazetteer, text):
     assert gazetteer.extract(text) == []
@@ -83,9 +85,3 @@ def test_a_bare_place_name_is_an_answer_naming_the_municipality(gazetteer, text,
 )
 def test_inflected_and_spoken_forms(gazetteer, text, expected):
     assert [e["value"] for e in gazetteer.extract(text)] == [expected]
-
-
-@pytest.mark.parametrize("text", ["my wife and kids are in Manila", "which vaccines are in the programme",
-                                  "еда в магазині дорога", "كيل الرز"])
-def test_ordinary_words_are_not_places(gazetteer, text):
-    assert gazetteer.extract(text) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data import loading
 
-from bot.model import BUILD, ROOT
+from bot.build.model import BUILD, ROOT
 
 
 def load(config=None):

@@ -96,7 +96,7 @@ def trained(tmp_path_factory) -> LanguageDetector:
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from bot.model import BUILD
+    from bot.build.model import BUILD
 
     files = sorted((BUILD / "data").glob("nlu/*/*.yml")) + sorted((BUILD / "data").glob("faq/*.yml"))
     data = TrainingData().merge(*[RasaYAMLReader().read(path) for path in files])

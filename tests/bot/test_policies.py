@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.model import BUILD
+from bot.build.model import BUILD
 from bot.policies import RecentTurnsRulePolicy, recent_history
 
 WINDOW = 3

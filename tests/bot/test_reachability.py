@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rasa.core.agent import Agent
 
-from bot.model import BUILD, ROOT, ensure_model
+from bot.build.model import BUILD, ROOT, ensure_model
 
 LANGUAGES = ("sv", "en", "de", "nl", "ar", "uk")
 SAMPLE = 4

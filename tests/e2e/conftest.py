@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.launcher import Stack, free_port, prepare
+from common.languages import LANGUAGES, direction
+from launcher.stack import Stack, free_port, prepare
 
 
 @pytest.fixture(scope="session")
@@ -28,18 +29,33 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
 
 
 class Chat:
-    """One conversation over Rasa's REST channel."""
+    """One conversation over Rasa's REST channel. Every reply must be a non-empty message that carries the
+    language it is written in (`metadata.language`, `metadata.dir`)."""
 
     def __init__(self, stack: Stack, sender: str) -> None:
         self.stack, self.sender = stack, sender
+        self.messages: list[dict] = []
+
+    def post(self, text, metadata: dict | None = None) -> httpx.Response:
+        return httpx.post(f"{self.stack.rasa_url}/webhooks/rest/webhook",
+                          json={"sender": self.sender, "message": text, "metadata": metadata or {}}, timeout=60)
 
     def say(self, text: str, metadata: dict | None = None) -> str:
-        response = httpx.post(
-            f"{self.stack.rasa_url}/webhooks/rest/webhook",
-            json={"sender": self.sender, "message": text, "metadata": metadata or {}}, timeout=60,
-        )
+        response = self.post(text, metadata)
         assert response.status_code == 200, response.text
-        return "\n\n".join(message.get("text", "") for message in response.json())
+        self.messages = response.json()
+        assert self.messages, f"no reply to {text!r}"
+        for message in self.messages:
+            assert (message.get("text") or "").strip(), f"an empty message in reply to {text!r}: {message}"
+            language = message.get("metadata", {}).get("language")
+            assert language in LANGUAGES, f"a message without its language in reply to {text!r}: {message}"
+            assert message["metadata"]["dir"] == direction(language)
+        return "\n\n".join(message["text"] for message in self.messages)
+
+    @property
+    def languages(self) -> set[str]:
+        """The languages the latest reply says it is written in."""
+        return {message["metadata"]["language"] for message in self.messages}
 
     def tracker(self) -> dict:
         response = httpx.get(

@@ -41,13 +41,34 @@ def test_app_down_still_apologises_from_the_local_catalogs(stack, chat):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "a" * 10_000, "<script>alert('x')</script> how do I get a personnummer?",
+    ["", "   ", "a" * 2000, "<script>alert('x')</script> how do I get a personnummer?",
      "hej\x00\x07\x1b[31m då", "'; DROP TABLE municipality; --", "🙂🙂🙂", "\u202eevil rtl override"],
 )
 def test_hostile_input_is_answered_safely(chat, text):
     reply = chat.say(text)
     assert "<script>" not in reply
     assert "Traceback" not in reply
+
+
+def test_a_message_over_the_limit_is_refused_before_nlu_and_not_stored(chat):
+    chat.say("Hur får jag ett personnummer?")
+    before = chat.tracker()["events"]
+    for text in ("a" * 2001, "Hur får jag ett personnummer? " * 100, "x" * 200_000):
+        response = chat.post(text)
+        assert response.status_code == 413, response.text
+        assert "2000 characters" in response.json()["reason"]
+    assert chat.tracker()["events"] == before  # nothing of a refused message reaches the tracker
+    health = httpx.get(f"{chat.stack.rasa_url}/webhooks/rest/", timeout=10).json()
+    assert health["refused_too_long"] >= 3
+    assert "skatteverket.se" in chat.say("Hur får jag ett id-kort?")  # the conversation goes on
+
+
+@pytest.mark.parametrize("body", [{"sender": "x", "message": 42}, {"sender": "x", "message": None},
+                                  {"sender": ["x"], "message": "hej"}, {"sender": "x", "message": "hej", "metadata": 3},
+                                  [1, 2]])
+def test_a_malformed_rest_request_is_a_clear_400(stack, body):
+    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=10)
+    assert response.status_code == 400 and response.json()["reason"]
 
 
 def test_health_reports_every_part(stack):

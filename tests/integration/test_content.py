@@ -10,11 +10,11 @@ import yaml
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
-from api.catalog import report, seed
-from api.catalog.models import FaqEntry, Service
-from api.catalog.search import plain
-from api.db import session_scope
-from api.language import LANGUAGES
+from catalog import report, seed
+from catalog.models import FaqEntry, Service
+from catalog.search import plain
+from catalog.session import session_scope
+from common.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.catalog import queries
-from api.catalog.search import best_faq_key, plain
-from api.db import session_scope
+from catalog import queries
+from catalog.search import best_faq_key, plain
+from catalog.session import session_scope
 
 
 @pytest.mark.parametrize("name", ["Östersund", "ostersund", "ÖSTERSUND", "Östersunds kommun", "2380", "أوسترسوند"])

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api.catalog import migrate, seed
-from api.catalog.models import ChecklistStep, County, FaqEntry, FaqQuestion, FaqText, Municipality, Service
-from api.db import session_scope
+from catalog import migrate, seed
+from catalog.models import ChecklistStep, County, FaqEntry, FaqQuestion, FaqText, Municipality, Service
+from catalog.session import session_scope
 
 MODELS = (County, Municipality, Service, FaqEntry, FaqText, FaqQuestion, ChecklistStep)
 

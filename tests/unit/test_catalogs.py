@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from api.nlg.messages import RESPONSES
+from common.messages import RESPONSES
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 TRANSLATED = ["sv", "de", "nl", "ar", "uk"]  # English is the source language
@@ -24,7 +24,7 @@ def catalog(language: str):
 def test_template_lists_exactly_the_messages_in_the_code():
     with (LOCALES / "messages.pot").open("rb") as handle:
         template = {message.id for message in read_po(handle) if message.id}
-    assert template == set(RESPONSES.values()), "run `make catalogs` after changing api/nlg/messages.py"
+    assert template == set(RESPONSES.values()), "run `make catalogs` after changing common/messages.py"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -9,15 +9,17 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
+from api.deps import get_session
 from api.main import create_app
-from api.nlg.messages import RESPONSES
+from common.messages import RESPONSES
+from tests.conftest import session_on
 
 SPEC = json.loads((Path(__file__).parent.parent / "fixtures" / "nlg_response_format_spec.json").read_text())
 
 
 @pytest.fixture
-def client(app_database) -> TestClient:
-    return TestClient(create_app())
+def client(app_client) -> TestClient:
+    return app_client
 
 
 def rasa_request(response: str, language: str | None, channel: str = "collector", **arguments) -> dict:
@@ -90,16 +92,13 @@ def test_malformed_body_is_a_4xx_not_a_500(client):
     assert client.post("/nlg", json={"arguments": {}}).status_code == 422
 
 
-def test_database_down_gives_a_localized_apology(monkeypatch, tmp_path):
-    monkeypatch.setattr("api.nlg.routes.session_scope", _broken_session)
-    client = TestClient(create_app())
-    reply = client.post("/nlg", json=rasa_request("utter_faq_answer", "sv", faq_key="sfi"))
+def test_database_down_gives_a_localized_apology(tmp_path):
+    app = create_app()
+    broken = tmp_path / "catalog.db"
+    broken.write_bytes(b"not a database " * 100)  # SQLite answers: file is not a database
+    app.dependency_overrides[get_session] = session_on(f"sqlite:///{broken}")
+    reply = TestClient(app).post("/nlg", json=rasa_request("utter_faq_answer", "sv", faq_key="sfi"))
     assert reply.status_code == 200
-    text = reply.json()["text"]
-    assert "informationsverige.se" in text and "Something went wrong" not in text and "fel" in text
-
-
-def _broken_session(*_args, **_kwargs):
-    from sqlalchemy.exc import OperationalError
-
-    raise OperationalError("SELECT 1", {}, Exception("database is down"))
+    body = reply.json()
+    assert "informationsverige.se" in body["text"] and "Something went wrong" not in body["text"]
+    assert "fel" in body["text"] and body["language"] == "sv"

@@ -1,5 +1,7 @@
 // Lotsen web chat: a small widget on socket.io-client, talking to Rasa's socket.io channel.
 // Text is always inserted as text (never as HTML); only https/http URLs become links.
+// The server decides the conversation's language: every bot message carries it (metadata.language/dir),
+// and the page follows it. The languages offered come from the server's configuration (window.LOTSEN).
 (function () {
   "use strict";
   var config = window.LOTSEN;
@@ -10,19 +12,30 @@
   var picker = document.getElementById("lotsen-language");
   var storage = window.localStorage;
   var sessionId = storage.getItem("lotsen.session");
-  var language = storage.getItem("lotsen.language") || guessLanguage();
+  var codes = config.languages.map(function (l) { return l.code; });
+  var language = storage.getItem("lotsen.language") || browserLanguage();
 
-  function guessLanguage() {
-    var wanted = (navigator.languages || [navigator.language || "en"]).map(function (l) { return l.slice(0, 2); });
-    return wanted.find(function (l) { return config.languages.indexOf(l) >= 0; }) || "en";
+  // Before the first reply: the browser's language, as a hint the server may overrule.
+  function browserLanguage() {
+    var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) { return l.slice(0, 2); });
+    return wanted.find(function (l) { return codes.indexOf(l) >= 0; }) || config.defaultLanguage;
   }
 
-  function applyLanguage(code) {
+  config.languages.forEach(function (l) {
+    var option = document.createElement("option");
+    option.value = l.code; option.lang = l.code; option.dir = l.dir; option.textContent = l.name;
+    picker.appendChild(option);
+  });
+  input.maxLength = config.maxLength;
+
+  function applyLanguage(code, dir) {
+    var known = config.languages.find(function (l) { return l.code === code; });
+    if (!known) return;
     language = code;
     storage.setItem("lotsen.language", code);
     picker.value = code;
     root.lang = code;
-    root.dir = config.rtl.indexOf(code) >= 0 ? "rtl" : "ltr";
+    root.dir = dir || known.dir;
   }
 
   function appendText(parent, text) {
@@ -66,22 +79,14 @@
     sessionId = typeof id === "string" ? id : (id && id.session_id);
     storage.setItem("lotsen.session", sessionId);
   });
-  var languageCheck = null;
   socket.on("bot_uttered", function (message) {
-    if (message.text) addMessage("bot", message.text);
+    // The assistant may switch language (a sentence in another language, "in English please"): follow it.
+    var meta = message.metadata || {};
+    if (meta.language && meta.language !== language) applyLanguage(meta.language, meta.dir);
+    var item = message.text ? addMessage("bot", message.text) : null;
+    if (item && meta.language) item.lang = meta.language;
     if (message.quick_replies && message.quick_replies.length) addButtons(message.quick_replies);
-    clearTimeout(languageCheck);
-    languageCheck = setTimeout(followConversationLanguage, 300);
   });
-
-  // The assistant may switch language (detected sentence, "in English please"): follow it on the page.
-  function followConversationLanguage() {
-    if (!sessionId) return;
-    fetch("/api/v1/conversations/" + encodeURIComponent(sessionId) + "/language")
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (body) { if (body && body.language && body.language !== language) applyLanguage(body.language); })
-      .catch(function () {});
-  }
 
   function send(payload, shown) {
     addMessage("user", shown || payload);

@@ -1,1 +1,0 @@
-"""The municipal-services catalog: models, queries and seed loading. The only code that talks SQL."""

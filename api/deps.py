@@ -1,0 +1,23 @@
+"""What routes take as parameters: a catalog session per request and the settings.
+
+Tests swap them with `app.dependency_overrides[get_session] = ...`, never by patching module globals.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from catalog.session import session_scope
+from settings import Settings, get_settings
+
+
+def get_session() -> Iterator[Session]:
+    with session_scope() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,1 +1,0 @@
-"""Natural language generation: every bot text, rendered in the conversation's language."""

@@ -1,0 +1,51 @@
+"""Train the Rasa model only when its inputs changed: `python -m bot.build.model` prints the model's path.
+
+The model is named by a hash of config.yml, the assembled training inputs (.build/train, written by
+bot.build.export) and the custom component code, so an unchanged project reuses its model.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / ".build" / "train"
+MODELS = ROOT / ".build" / "models"
+RASA = ROOT / ".venv" / "bot" / "bin" / "rasa"
+
+
+def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True) -> str:
+    """Of the config, the training inputs and (`code`) Lotsen's own NLU components and policies."""
+    digest = hashlib.sha256()
+    files = [config, *sorted(BUILD.rglob("*.yml"))]
+    if code:
+        files += [*sorted((ROOT / "bot" / "components").glob("*.py")), ROOT / "bot" / "policies.py"]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train_command(config: Path, name: str, out: Path = MODELS) -> list[str]:
+    return [
+        str(RASA), "train", "--config", str(config), "--domain", str(BUILD / "domain"),
+        "--data", str(BUILD / "data"), "--out", str(out), "--fixed-model-name", name,
+        "--skip-validation",  # a minute and a half on this data; `make test` runs `rasa data validate` instead
+    ]
+
+
+def ensure_model(config: Path = ROOT / "config.yml", prefix: str = "lotsen") -> Path:
+    name = f"{prefix}-{inputs_hash(config)}"
+    model = MODELS / f"{name}.tar.gz"
+    if model.exists():
+        return model
+    MODELS.mkdir(parents=True, exist_ok=True)
+    print(f"model: training {name} (inputs changed)", file=sys.stderr)
+    subprocess.run(train_command(config, name), cwd=ROOT, check=True)
+    return model
+
+
+if __name__ == "__main__":
+    print(ensure_model(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "config.yml"))

@@ -1,0 +1,103 @@
+"""Read queries over the catalog, shared by the custom actions, the NLG endpoint and the admin.
+
+Functions take the session as their first argument so callers own transactions and lifetimes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from catalog.models import ChecklistStep, County, FaqEntry, FaqQuestion, FaqText, Municipality, Service, ServiceCategory
+from common.names import fold
+
+
+def municipalities(session: Session) -> Sequence[Municipality]:
+    return session.scalars(select(Municipality).order_by(Municipality.name)).all()
+
+
+def find_municipality(session: Session, name: str | None) -> Municipality | None:
+    """A municipality by its name, official name, SCB code or any alias, ignoring case and diacritics."""
+    if not name:
+        return None
+    wanted = fold(name)
+    for municipality in municipalities(session):
+        names = [municipality.name, municipality.official_name, municipality.scb_code, *municipality.aliases]
+        if wanted in {fold(candidate) for candidate in names}:
+            return municipality
+    return None
+
+
+def local_services(session: Session, municipality: Municipality, category: str) -> Sequence[Service]:
+    """The municipality's pages for a category, or else its county's (health care, public transport)."""
+    query = (
+        select(Service)
+        .join(ServiceCategory)
+        .where(ServiceCategory.code == category)
+        .where(or_(Service.municipality_id == municipality.id, Service.county_id == municipality.county_id))
+        .order_by(Service.municipality_id.is_(None), Service.name)
+    )
+    return session.scalars(query).all()
+
+
+def faq_entry(session: Session, key: str) -> FaqEntry | None:
+    query = select(FaqEntry).where(FaqEntry.key == key).options(selectinload(FaqEntry.local_category))
+    return session.scalars(query).one_or_none()
+
+
+def faq_answer(session: Session, key: str, languages: Sequence[str]) -> tuple[FaqText, str] | None:
+    """The answer in the first of `languages` that has one, and that language."""
+    texts = session.scalars(
+        select(FaqText).join(FaqEntry).where(FaqEntry.key == key, FaqText.language.in_(languages))
+    ).all()
+    by_language = {text.language: text for text in texts}
+    for language in languages:
+        if language in by_language:
+            return by_language[language], language
+    return None
+
+
+def faq_questions(session: Session, language: str | None = None) -> Sequence[tuple[str, str, str]]:
+    """(key, language, text) of every stored question, for training export and retrieval."""
+    query = select(FaqEntry.key, FaqQuestion.language, FaqQuestion.text).join(FaqEntry).order_by(
+        FaqEntry.key, FaqQuestion.language, FaqQuestion.text
+    )
+    if language:
+        query = query.where(FaqQuestion.language == language)
+    return session.execute(query).tuples().all()
+
+
+def counties(session: Session) -> Sequence[County]:
+    return session.scalars(select(County).options(selectinload(County.municipalities)).order_by(County.name)).all()
+
+
+def step_applies(conditions: dict, situation: dict) -> bool:
+    """Whether a checklist step's conditions hold for a user's situation (see ChecklistStep)."""
+    for name, wanted in conditions.items():
+        have = situation.get(name)
+        if name == "children":
+            if not set(wanted) & set(have or ()):
+                return False
+        elif isinstance(wanted, list):
+            if have not in wanted:
+                return False
+        elif have != wanted:
+            return False
+    return True
+
+
+def checklist(session: Session, situation: dict) -> Sequence[ChecklistStep]:
+    steps = session.scalars(
+        select(ChecklistStep).options(selectinload(ChecklistStep.faq_entry)).order_by(ChecklistStep.position)
+    ).all()
+    return [step for step in steps if step_applies(step.conditions, situation)]
+
+
+def checklist_steps(session: Session, keys: Sequence[str]) -> Sequence[ChecklistStep]:
+    query = (
+        select(ChecklistStep).where(ChecklistStep.key.in_(keys))
+        .options(selectinload(ChecklistStep.faq_entry).selectinload(FaqEntry.local_category))
+        .order_by(ChecklistStep.position)
+    )
+    return session.scalars(query).all()

@@ -1,0 +1,92 @@
+"""The shape of the seed files under data/catalog, checked before anything is written."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from catalog.models import SERVICE_CATEGORIES
+from common.languages import LANGUAGES
+
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=500)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceIn(_Strict):
+    category: str
+    name: Text
+    url: HttpsUrl
+    checked_source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]  # where it was verified
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    opening_hours: str | None = None
+
+    @field_validator("category")
+    @classmethod
+    def known_category(cls, value: str) -> str:
+        if value not in SERVICE_CATEGORIES:
+            raise ValueError(f"unknown service category {value!r}; known: {', '.join(SERVICE_CATEGORIES)}")
+        return value
+
+
+class CountyIn(_Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    name: Text
+    code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    region: Text
+    website: HttpsUrl
+    services: list[ServiceIn] = []
+
+
+class MunicipalityIn(_Strict):
+    name: Text
+    official_name: Text
+    scb_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+    county: str
+    website: HttpsUrl
+    aliases: list[Text] = []
+    services: list[ServiceIn] = []
+
+
+class TopicIn(_Strict):
+    about: Text
+    authority: Text
+    source_url: HttpsUrl
+    reviewed_on: dt.date
+    local: str | None = None
+
+    @field_validator("local")
+    @classmethod
+    def known_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in SERVICE_CATEGORIES:
+            raise ValueError(f"unknown service category {value!r}")
+        return value
+
+
+Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Questions = Annotated[list[Question], Field(min_length=1)]
+
+
+class ChecklistWhen(_Strict):
+    eu: bool | None = None
+    regulated: bool | None = None
+    purpose: list[Literal["work", "study", "family", "protection"]] | None = None
+    children: list[Literal["preschool", "school", "upper_secondary", "any"]] | None = None
+
+
+class ChecklistStepIn(_Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    faq: str
+    when: ChecklistWhen = ChecklistWhen()
+    titles: dict[Literal[LANGUAGES], Text]
+
+
+class ChecklistIn(_Strict):
+    steps: list[ChecklistStepIn]
