@@ -1,6 +1,8 @@
 """Lotsen's REST and socket.io channels: Rasa's own, with a hard limit on message length and every bot
 message carrying its language.
 
+- Blank: an empty message has nothing to understand — REST answers HTTP 400, socket.io ignores it.
+- Failure: if handling a REST message fails unexpectedly, the user gets the apology, not an HTTP 500.
 - Length: a message longer than `max_message_length` (credentials.yml, from MAX_MESSAGE_LENGTH) is refused
   before NLU — REST answers HTTP 413 with the reason, socket.io a short localized reply. Nothing of it is
   stored; a counter (shown by the channel's health route) records that it happened.
@@ -29,8 +31,16 @@ DEFAULT_MAX_LENGTH = 2000
 REFUSED: Counter = Counter()  # channel name -> messages refused for their length
 
 
+DEFAULT_CONTACT_URL = "https://www.informationsverige.se/"
+
+
 def _max_length(credentials: Optional[Dict[Text, Any]]) -> int:
     return int((credentials or {}).get("max_message_length") or DEFAULT_MAX_LENGTH)
+
+
+def _hint(metadata: Optional[Dict[Text, Any]]) -> str:
+    """The language the client shows (the widget follows the conversation's), for replies made before NLU."""
+    return known((metadata or {}).get("language")) or DEFAULT_LANGUAGE
 
 
 def _language_metadata(message: Dict[Text, Any]) -> Dict[Text, Text]:
@@ -69,10 +79,12 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls(_max_length(credentials))
+        credentials = credentials or {}
+        return cls(_max_length(credentials), credentials.get("fallback_contact_url") or DEFAULT_CONTACT_URL)
 
-    def __init__(self, max_length: int = DEFAULT_MAX_LENGTH) -> None:
+    def __init__(self, max_length: int = DEFAULT_MAX_LENGTH, contact_url: str = DEFAULT_CONTACT_URL) -> None:
         self.max_length = max_length
+        self.contact_url = contact_url
 
     def get_output_channel(self) -> LanguageCollectingOutputChannel:
         return LanguageCollectingOutputChannel()
@@ -93,14 +105,21 @@ class RestInput(InputChannel):
             if not isinstance(text, str) or not isinstance(sender, (str, type(None))) or not isinstance(metadata, dict):
                 return response.json({"reason": "'message' must be a string, 'sender' a string and 'metadata' "
                                                 "an object"}, status=400)
+            if not text.strip():
+                return response.json({"reason": "the message is empty"}, status=400)
             if len(text) > self.max_length:
                 REFUSED[self.name()] += 1
                 log.warning("refused a %d-character REST message (limit %d)", len(text), self.max_length)
                 return response.json({"reason": f"the message is longer than {self.max_length} characters",
                                       "max_length": self.max_length}, status=413)
             collector = self.get_output_channel()
-            await on_new_message(UserMessage(text, collector, sender or "default", input_channel=self.name(),
-                                             metadata=metadata))
+            try:
+                await on_new_message(UserMessage(text, collector, sender or "default", input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:  # the tracker keeps the message; the user gets the apology, not a 500
+                log.exception("handling a REST message failed")
+                apology = texts.message("utter_error", _hint(metadata), url=self.contact_url)
+                await collector.send_response(sender or "default", apology)
             return response.json(collector.messages)
 
         return webhook
@@ -121,12 +140,12 @@ class SocketIOChannel(SocketIOInput):
         async def guarded(message: UserMessage) -> None:
             output = LanguageSocketIOOutput(self.sio, self.bot_message_evt)
             message.output_channel = output
+            if not (message.text or "").strip():
+                return  # the widget never sends a blank message; there is nothing to answer
             if len(message.text or "") > self.max_length:
                 REFUSED[self.name()] += 1
                 log.warning("refused a %d-character socket.io message (limit %d)", len(message.text), self.max_length)
-                # The widget sends the language it shows (it follows the conversation's) as a hint.
-                language = known((message.metadata or {}).get("language")) or DEFAULT_LANGUAGE
-                reply = texts.message("message_too_long", language, limit=self.max_length)
+                reply = texts.message("message_too_long", _hint(message.metadata), limit=self.max_length)
                 await output.send_response(message.sender_id, reply)
                 return
             await on_new_message(message)

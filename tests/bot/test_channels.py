@@ -71,3 +71,9 @@ def test_rest_replies_carry_their_language():
     asyncio.run(collector.send_response("u", {"text": "no language"}))
     assert collector.messages[0]["metadata"] == {"language": "de", "dir": "ltr"}
     assert "metadata" not in collector.messages[1]
+
+
+def test_a_blank_socket_message_is_ignored():
+    _, handler, received, emitted = socket_channel()
+    asyncio.run(handler("sid", {"message": "  \n", "session_id": "s1", "customData": {}}))
+    assert received == [] and emitted.messages == []

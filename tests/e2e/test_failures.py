@@ -41,7 +41,7 @@ def test_app_down_still_apologises_from_the_local_catalogs(stack, chat):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "a" * 2000, "<script>alert('x')</script> how do I get a personnummer?",
+    ["a" * 2000, "<script>alert('x')</script> how do I get a personnummer?",
      "hej\x00\x07\x1b[31m då", "'; DROP TABLE municipality; --", "🙂🙂🙂", "\u202eevil rtl override"],
 )
 def test_hostile_input_is_answered_safely(chat, text):
@@ -63,7 +63,8 @@ def test_a_message_over_the_limit_is_refused_before_nlu_and_not_stored(chat):
     assert "skatteverket.se" in chat.say("Hur får jag ett id-kort?")  # the conversation goes on
 
 
-@pytest.mark.parametrize("body", [{"sender": "x", "message": 42}, {"sender": "x", "message": None},
+@pytest.mark.parametrize("body", [{"sender": "x", "message": ""}, {"sender": "x", "message": "  \n "},
+                                  {"sender": "x", "message": 42}, {"sender": "x", "message": None},
                                   {"sender": ["x"], "message": "hej"}, {"sender": "x", "message": "hej", "metadata": 3},
                                   [1, 2]])
 def test_a_malformed_rest_request_is_a_clear_400(stack, body):
