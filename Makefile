@@ -7,7 +7,7 @@ APP := .venv/app/bin
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint test-fast eval bench bench-training content-report db catalogs inputs model widget env clean
+.PHONY: run test lint test-fast eval bench bench-training bench-input content-report db catalogs inputs model widget env clean
 
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
 	$(APP)/python -m launcher
@@ -31,6 +31,9 @@ bench: env ## Latency benchmark -> bench/results/latency.json
 
 bench-training: inputs ## Training time from an empty Rasa cache, 3 runs -> bench/results/training.json
 	$(BOT)/python -m bench.training
+
+bench-input: model ## Parse time of 1k/10k/100k-character messages, text and one repeated character -> bench/results/input_limits.json
+	$(BOT)/python -m bench.input_limits
 
 content-report: env ## Stale, missing or dubious content -> exit 1 when anything needs attention
 	$(APP)/python -m catalog.report

@@ -1,4 +1,12 @@
-"""action_answer: national answer + the user's municipal page, asking for the municipality once."""
+"""action_answer: the national answer at once, then the local side; a place named later adds only that.
+
+- A FAQ question gets `utter_faq_answer` with the place the conversation knows (a municipality or a county
+  named in this message or earlier). Never a question instead of the answer: without a place, the answer
+  ends with one line inviting the user to name it, and the topic waits in `pending_faq`.
+- A place named next (`inform_municipality`) gets only the local side of the waiting topic
+  (`utter_faq_local`), the contact of a person when the user asked for one, or the municipality's facts.
+- A long message is answered on its main question, and the next one is offered (actions/long_message.py).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -8,29 +16,49 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions import long_message
 from actions.catalog import CatalogUnavailable, ask
+from actions.handoff import PENDING_HANDOFF, contact_events
+from actions.municipality import PENDING_FACTS, facts_events
 from catalog import queries
 from common.messages import faq_key
 
 
-def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, local: bool,
-                  known: bool) -> list[dict[str, Any]]:
-    """Utter the FAQ answer for `key`; for a local topic ask once for an unknown municipality first."""
-    municipality = tracker.get_slot("municipality")
-    if local and not municipality and not tracker.get_slot("municipality_asked"):
-        dispatcher.utter_message(response="utter_ask_municipality")
-        return [SlotSet("pending_faq", key), SlotSet("municipality_asked", True)]
-    if local and municipality and not known:
-        dispatcher.utter_message(response="utter_municipality_outside", place=municipality)
-    dispatcher.utter_message(response="utter_faq_answer", faq_key=key, municipality=municipality)
-    return [SlotSet("pending_faq", None)]
-
-
-def faq_facts(session: Session, key: str | None, municipality: str | None) -> tuple[bool, bool, bool]:
-    """(the key exists, its topic is local, the municipality is one of ours)."""
+def faq_facts(session: Session, key: str | None, municipality: str | None) -> tuple[bool, bool, bool, bool]:
+    """(the key exists, its answer has a local side, the municipality is one of ours, it offers the checklist)."""
     entry = queries.faq_entry(session, key) if key else None
     known = queries.find_municipality(session, municipality) is not None
-    return entry is not None, bool(entry and entry.local_category_id), known
+    return entry is not None, bool(entry and entry.local_links), known, bool(entry and entry.offer_checklist)
+
+
+async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> list[dict[str, Any]]:
+    """Utter the answer for FAQ `key` with the conversation's place; [] events if the catalog is down."""
+    municipality, county = tracker.get_slot("municipality"), tracker.get_slot("county")
+    try:
+        exists, local, known, offer = await ask(lambda session: faq_facts(session, key, municipality))
+    except CatalogUnavailable:
+        dispatcher.utter_message(response="utter_error")
+        return []
+    if not exists:
+        dispatcher.utter_message(response="utter_default")
+        return []
+    if municipality and not known:
+        dispatcher.utter_message(response="utter_municipality_outside", place=municipality)
+    dispatcher.utter_message(response="utter_faq_answer", faq_key=key, municipality=municipality, county=county)
+    waiting = key if local and not (municipality and known) else None
+    return [SlotSet("pending_faq", waiting), SlotSet("last_faq", key), SlotSet("unanswered", None),
+            SlotSet("failures", 0), SlotSet("offer", "checklist" if offer else None)]
+
+
+async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict] | None:
+    """The main question of a long message answered and the next offered; None when none was found."""
+    found = await long_message.topics(text)
+    if not found:
+        return None
+    events = await answer_events(dispatcher, tracker, found[0].key)
+    if len(found) > 1:
+        dispatcher.utter_message(response="utter_long_message_more", question=found[1].sentence)
+    return events
 
 
 class ActionAnswer(Action):
@@ -39,25 +67,43 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        key = faq_key(intent)
+        if key:
+            if long_message.is_long(text):
+                events = await answer_long_message(dispatcher, tracker, text)
+                if events is not None:
+                    return events
+            return await answer_events(dispatcher, tracker, key)
+        if intent == "inform_municipality":
+            return await self.place_named(dispatcher, tracker)
+        if intent == "deny":  # "no" to naming the place: the answer stands
+            dispatcher.utter_message(response="utter_ok_anything_else")
+            return [SlotSet("pending_faq", None)]
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+    async def place_named(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         pending = tracker.get_slot("pending_faq")
-        key = faq_key(intent) or pending
-        municipality = tracker.get_slot("municipality")
+        municipality, county = tracker.get_slot("municipality"), tracker.get_slot("county")
+        if pending == PENDING_HANDOFF:
+            return await contact_events(dispatcher, tracker)
+        if pending == PENDING_FACTS:
+            return await facts_events(dispatcher, tracker)
         try:
-            exists, local, known = await ask(lambda session: faq_facts(session, key, municipality))
+            known = await ask(lambda session: queries.find_municipality(session, municipality) is not None)
         except CatalogUnavailable:
             dispatcher.utter_message(response="utter_error")
             return []
-
-        if exists:
-            return answer_events(dispatcher, tracker, key, local, known)
-        if intent == "inform_municipality" and municipality:
-            if known:
-                dispatcher.utter_message(response="utter_municipality_noted", municipality=municipality)
-            else:
-                dispatcher.utter_message(response="utter_municipality_outside", place=municipality)
-            return []
-        if intent == "deny":
-            dispatcher.utter_message(response="utter_goodbye")
-            return []
-        dispatcher.utter_message(response="utter_default")
+        if municipality and not known:
+            dispatcher.utter_message(response="utter_municipality_outside", place=municipality)
+            return [SlotSet("pending_faq", None)]
+        if pending:
+            dispatcher.utter_message(response="utter_faq_local", faq_key=pending, municipality=municipality,
+                                     county=county)
+            return [SlotSet("pending_faq", None if municipality else pending)]
+        if municipality:
+            dispatcher.utter_message(response="utter_municipality_noted", municipality=municipality)
+        else:
+            dispatcher.utter_message(response="utter_ask_municipality")
         return []

@@ -22,9 +22,22 @@ class ActionStartChecklist(Action):
         return "action_start_checklist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        events = [SlotSet("offer", None)]
         municipality = tracker.get_slot("municipality")
         if municipality and not tracker.get_slot("cl_municipality"):
-            return [SlotSet("cl_municipality", municipality)]
+            events.append(SlotSet("cl_municipality", municipality))
+        return events
+
+
+class ActionAskChildren(Action):
+    """Asks whether children move along — or, after a plain "yes", how old they are."""
+
+    def name(self) -> str:
+        return "action_ask_cl_children"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        asked_ages = tracker.get_slot("cl_children_yes")
+        dispatcher.utter_message(response="utter_ask_children_ages" if asked_ages else "utter_ask_cl_children")
         return []
 
 
@@ -48,7 +61,13 @@ class ValidateChecklistForm(FormValidationAction):
 
     def validate_cl_children(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
-        return {"cl_children": situation.children(str(value))}
+        text = str(value)
+        if tracker.get_slot("cl_children_yes") and situation.unknown(text):
+            return {"cl_children": "any"}  # children, ages not known ("don't know" says "not" too)
+        answer = situation.children(text)
+        if answer == "any" and not tracker.get_slot("cl_children_yes"):
+            return {"cl_children": None, "cl_children_yes": True}  # a plain "yes": ask their ages next
+        return {"cl_children": answer}
 
     async def validate_cl_municipality(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:

@@ -1,22 +1,24 @@
-"""action_search_faq: when NLU is unsure, look the message up in the FAQ database before giving up."""
+"""action_search_faq: when NLU is unsure, look the message up in the FAQ database before giving up.
+
+A long message is first split into its sentences (actions/long_message.py). Two failed answers in a row
+offer a person: the municipality's contact, or the question which municipality.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session
 
-from actions.answer import answer_events, faq_facts
+from actions import long_message
+from actions.answer import answer_events, answer_long_message
 from actions.catalog import CatalogUnavailable, ask
+from actions.handoff import contact_events
 from catalog.search import best_faq_key
 from common.languages import reply_language
 
-
-def _lookup(session: Session, text: str, language: str, municipality: str | None):
-    key = best_faq_key(session, text, language)
-    exists, local, known = faq_facts(session, key, municipality)
-    return key if exists else None, local, known
+FAILURES_BEFORE_A_PERSON = 2
 
 
 class ActionSearchFaq(Action):
@@ -25,13 +27,21 @@ class ActionSearchFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        if long_message.is_long(text):
+            events = await answer_long_message(dispatcher, tracker, text)
+            if events is not None:
+                return events
         language = reply_language(tracker.current_slot_values())
         try:
-            key, local, known = await ask(lambda s: _lookup(s, text, language, tracker.get_slot("municipality")))
+            key = await ask(lambda session: best_faq_key(session, text, language))
         except CatalogUnavailable:
             dispatcher.utter_message(response="utter_error")
             return []
-        if key is None:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        return answer_events(dispatcher, tracker, key, local, known)
+        if key is not None:
+            return await answer_events(dispatcher, tracker, key)
+        failures = int(tracker.get_slot("failures") or 0) + 1
+        dispatcher.utter_message(response="utter_default")
+        events = [SlotSet("failures", failures), SlotSet("unanswered", text), SlotSet("last_faq", None)]
+        if failures >= FAILURES_BEFORE_A_PERSON:
+            events += await contact_events(dispatcher, tracker)
+        return events

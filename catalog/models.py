@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy 2 models of the catalog. Schema changes go through Alembic (api/migrations)."""
+"""Typed SQLAlchemy 2 models of the catalog. Schema changes go through Alembic (catalog/migrations)."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,6 +20,8 @@ class County(Base):
     code: Mapped[str] = mapped_column(String(2), unique=True)
     region: Mapped[str] = mapped_column(String(120))
     website: Mapped[str] = mapped_column(String(500))
+    # How people name the county or region besides its official names ("Värmland", "Вермланд").
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     municipalities: Mapped[list[Municipality]] = relationship(back_populates="county", order_by="Municipality.name")
 
@@ -35,6 +37,8 @@ class Municipality(Base):
     county_id: Mapped[int] = mapped_column(ForeignKey("county.id"))
     website: Mapped[str] = mapped_column(String(500))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Localities (tätorter, SCB) of the municipality: [{"name": "Järpen", "aliases": ["Ярпен", "يربن"]}]
+    localities: Mapped[list[dict]] = mapped_column(JSON, default=list)
 
     county: Mapped[County] = relationship(back_populates="municipalities")
     services: Mapped[list[Service]] = relationship(back_populates="municipality")
@@ -82,14 +86,33 @@ class FaqEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     topic: Mapped[str] = mapped_column(String(40))
-    authority: Mapped[str] = mapped_column(String(200))
+    authority: Mapped[str] = mapped_column(String(400))  # in English; FaqText.authority per language
     source_url: Mapped[str] = mapped_column(String(500))
     reviewed_on: Mapped[date] = mapped_column(Date)
-    local_category_id: Mapped[int | None] = mapped_column(ForeignKey("service_category.id"))
+    # A broad "what do I do first" answer ends with an offer of the personal checklist.
+    offer_checklist: Mapped[bool] = mapped_column(default=False)
 
-    local_category: Mapped[ServiceCategory | None] = relationship()
+    # The local side of the answer: municipal service categories (the user's municipality's pages) and
+    # county-wide ones (the region's pages), in the order they are shown.
+    local_links: Mapped[list[FaqLocalCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="FaqLocalCategory.position", lazy="selectin"
+    )
     texts: Mapped[list[FaqText]] = relationship(back_populates="entry", cascade="all, delete-orphan")
     questions: Mapped[list[FaqQuestion]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+
+    @property
+    def local_categories(self) -> list[ServiceCategory]:
+        return [link.category for link in self.local_links]
+
+
+class FaqLocalCategory(Base):
+    __tablename__ = "faq_local_category"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id", ondelete="CASCADE"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("service_category.id"), primary_key=True)
+    position: Mapped[int]
+
+    category: Mapped[ServiceCategory] = relationship(lazy="joined")
 
 
 class FaqText(Base):
@@ -100,6 +123,8 @@ class FaqText(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entry.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(5))
     answer: Mapped[str] = mapped_column(Text)
+    # The authority line in this language (FaqEntry.authority, in English, is the fallback).
+    authority: Mapped[str | None] = mapped_column(String(400))
 
     entry: Mapped[FaqEntry] = relationship(back_populates="texts")
 

@@ -18,15 +18,47 @@ def municipalities(session: Session) -> Sequence[Municipality]:
 
 
 def find_municipality(session: Session, name: str | None) -> Municipality | None:
-    """A municipality by its name, official name, SCB code or any alias, ignoring case and diacritics."""
+    """A municipality by its name, official name, SCB code, any alias or one of its localities, ignoring case
+    and diacritics ("Sveg" is in Härjedalen)."""
+    return find_place(session, name)[0]
+
+
+def find_place(session: Session, name: str | None) -> tuple[Municipality | None, str | None]:
+    """(the municipality, the locality's name when `name` is one of its localities rather than itself)."""
+    if not name:
+        return None, None
+    wanted = fold(name)
+    every = municipalities(session)
+    for municipality in every:
+        names = [municipality.name, municipality.official_name, municipality.scb_code, *municipality.aliases]
+        if wanted in {fold(candidate) for candidate in names}:
+            return municipality, None
+    for municipality in every:
+        for locality in municipality.localities or ():
+            if wanted in {fold(candidate) for candidate in [locality["name"], *locality.get("aliases", ())]}:
+                return municipality, locality["name"]
+    return None, None
+
+
+def find_county(session: Session, name: str | None) -> County | None:
+    """A county by its name ("Värmlands län"), its region ("Region Värmland") or an alias ("Värmland")."""
     if not name:
         return None
     wanted = fold(name)
-    for municipality in municipalities(session):
-        names = [municipality.name, municipality.official_name, municipality.scb_code, *municipality.aliases]
+    for county in counties(session):
+        names = [county.name, county.key, county.region, county.region.removeprefix("Region "), *county.aliases]
         if wanted in {fold(candidate) for candidate in names}:
-            return municipality
+            return county
     return None
+
+
+def county_services(session: Session, county: County, category: str) -> Sequence[Service]:
+    """The county's (region's) pages for a category: health care, public transport."""
+    query = (
+        select(Service).join(ServiceCategory)
+        .where(ServiceCategory.code == category, Service.county_id == county.id).order_by(Service.name)
+    )
+    return session.scalars(query).all()
 
 
 def local_services(session: Session, municipality: Municipality, category: str) -> Sequence[Service]:
@@ -42,8 +74,7 @@ def local_services(session: Session, municipality: Municipality, category: str) 
 
 
 def faq_entry(session: Session, key: str) -> FaqEntry | None:
-    query = select(FaqEntry).where(FaqEntry.key == key).options(selectinload(FaqEntry.local_category))
-    return session.scalars(query).one_or_none()
+    return session.scalars(select(FaqEntry).where(FaqEntry.key == key)).one_or_none()
 
 
 def faq_answer(session: Session, key: str, languages: Sequence[str]) -> tuple[FaqText, str] | None:
@@ -97,7 +128,11 @@ def checklist(session: Session, situation: dict) -> Sequence[ChecklistStep]:
 def checklist_steps(session: Session, keys: Sequence[str]) -> Sequence[ChecklistStep]:
     query = (
         select(ChecklistStep).where(ChecklistStep.key.in_(keys))
-        .options(selectinload(ChecklistStep.faq_entry).selectinload(FaqEntry.local_category))
+        .options(selectinload(ChecklistStep.faq_entry))
         .order_by(ChecklistStep.position)
     )
     return session.scalars(query).all()
+
+
+def service_category(session: Session, code: str) -> ServiceCategory | None:
+    return session.scalars(select(ServiceCategory).where(ServiceCategory.code == code)).one_or_none()

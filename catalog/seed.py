@@ -20,13 +20,14 @@ from catalog.models import (
     ChecklistStep,
     County,
     FaqEntry,
+    FaqLocalCategory,
     FaqQuestion,
     FaqText,
     Municipality,
     Service,
     ServiceCategory,
 )
-from catalog.seed_schema import Answer, ChecklistIn, CountyIn, MunicipalityIn, Questions, ServiceIn, TopicIn
+from catalog.seed_schema import Answer, Authority, ChecklistIn, CountyIn, MunicipalityIn, Questions, ServiceIn, TopicIn
 from catalog.session import session_scope
 from common.languages import LANGUAGES
 from settings import ROOT
@@ -44,6 +45,7 @@ class Catalog:
     municipalities: dict[str, MunicipalityIn] = field(default_factory=dict)  # slug -> municipality
     topics: dict[str, tuple[str, TopicIn]] = field(default_factory=dict)  # key -> (category, topic)
     answers: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, lang) -> answer
+    authorities: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, lang) -> authority line
     questions: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (key, lang) -> examples
     checklist: ChecklistIn | None = None
 
@@ -101,7 +103,14 @@ def read_catalog(directory: Path = DEFAULT_DIR) -> Catalog:
             catalog.topics[key] = (path.stem, _validate(path, document, topic_adapter, (key,)))
 
     answer_adapter, questions_adapter = TypeAdapter(Answer), TypeAdapter(Questions)
+    authority_adapter = TypeAdapter(Authority)
     for lang in LANGUAGES:
+        path = directory / "faq" / "authorities" / f"{lang}.yml"
+        if path.exists():
+            document = _read(path)
+            for key in document:
+                _known_key(catalog, path, document, key)
+                catalog.authorities[(key, lang)] = _validate(path, document, authority_adapter, (key,))
         for path in sorted((directory / "faq" / "answers" / lang).glob("*.yml")):
             document = _read(path)
             for key in document:
@@ -140,7 +149,8 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
     for county_in in catalog.counties:
         county = _upsert(
             session, County, {"key": county_in.key},
-            {"name": county_in.name, "code": county_in.code, "region": county_in.region, "website": county_in.website},
+            {"name": county_in.name, "code": county_in.code, "region": county_in.region, "website": county_in.website,
+             "aliases": list(county_in.aliases)},
         )
         counties[county.key] = county
         _sync_services(session, categories, county_in.services, county=county)
@@ -152,6 +162,7 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
                 "slug": slug, "name": municipality_in.name, "official_name": municipality_in.official_name,
                 "county": counties[municipality_in.county], "website": municipality_in.website,
                 "aliases": list(municipality_in.aliases),
+                "localities": [locality.model_dump() for locality in municipality_in.localities],
             },
         )
         _sync_services(session, categories, municipality_in.services, municipality=municipality)
@@ -161,13 +172,15 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
             session, FaqEntry, {"key": key},
             {
                 "topic": topic, "authority": topic_in.authority, "source_url": topic_in.source_url,
-                "reviewed_on": topic_in.reviewed_on,
-                "local_category": categories[topic_in.local] if topic_in.local else None,
+                "reviewed_on": topic_in.reviewed_on, "offer_checklist": topic_in.offer_checklist,
             },
         )
+        _sync_local_links(session, entry, [categories[code] for code in topic_in.local])
         for lang in LANGUAGES:
             if (key, lang) in catalog.answers:
-                _upsert(session, FaqText, {"entry": entry, "language": lang}, {"answer": catalog.answers[key, lang]})
+                authority = catalog.authorities.get((key, lang)) or (topic_in.authority if lang == "en" else None)
+                _upsert(session, FaqText, {"entry": entry, "language": lang},
+                        {"answer": catalog.answers[key, lang], "authority": authority})
             if (key, lang) in catalog.questions:
                 _sync_questions(session, entry, lang, catalog.questions[key, lang])
 
@@ -211,6 +224,17 @@ def _sync_services(session: Session, categories: dict, services: list[ServiceIn]
     for key, service in by_key.items():
         if key not in wanted:
             session.delete(service)
+    session.flush()
+
+
+def _sync_local_links(session: Session, entry: FaqEntry, wanted: list[ServiceCategory]) -> None:
+    if [link.category_id for link in entry.local_links] == [category.id for category in wanted]:
+        return
+    entry.local_links.clear()
+    session.flush()
+    entry.local_links.extend(
+        FaqLocalCategory(category=category, position=position) for position, category in enumerate(wanted, start=1)
+    )
     session.flush()
 
 

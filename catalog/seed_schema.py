@@ -41,7 +41,15 @@ class CountyIn(_Strict):
     code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
     region: Text
     website: HttpsUrl
+    aliases: list[Text] = []
     services: list[ServiceIn] = []
+
+
+class LocalityIn(_Strict):
+    """A locality (tätort, SCB) of a municipality, with the ways people write its name."""
+
+    name: Text
+    aliases: list[Text] = []
 
 
 class MunicipalityIn(_Strict):
@@ -51,6 +59,7 @@ class MunicipalityIn(_Strict):
     county: str
     website: HttpsUrl
     aliases: list[Text] = []
+    localities: list[LocalityIn] = []
     services: list[ServiceIn] = []
 
 
@@ -59,17 +68,28 @@ class TopicIn(_Strict):
     authority: Text
     source_url: HttpsUrl
     reviewed_on: dt.date
-    local: str | None = None
+    # The local side: service categories whose pages follow the national answer (one or a list).
+    local: list[str] = []
+    offer_checklist: bool = False
+
+    @field_validator("local", mode="before")
+    @classmethod
+    def as_list(cls, value: str | list[str] | None) -> list[str]:
+        return [] if value is None else [value] if isinstance(value, str) else value
 
     @field_validator("local")
     @classmethod
-    def known_category(cls, value: str | None) -> str | None:
-        if value is not None and value not in SERVICE_CATEGORIES:
-            raise ValueError(f"unknown service category {value!r}")
+    def known_categories(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in SERVICE_CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown service category {unknown[0]!r}")
+        if len(set(value)) != len(value):
+            raise ValueError("a service category is named twice")
         return value
 
 
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+Authority = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Questions = Annotated[list[Question], Field(min_length=1)]
 

@@ -25,6 +25,7 @@ RESPONSES: dict[str, str] = {
     ),
     "utter_goodbye": N_("Goodbye, and welcome to Sweden! Come back whenever you have a question."),
     "utter_youre_welcome": N_("You're welcome! Is there anything else I can help you with?"),
+    "utter_ok_anything_else": N_("OK. Is there anything else I can help you with?"),
     "utter_iamabot": N_(
         "I'm Lotsen, a chat assistant — not a person. If you want to talk to a person, just say so "
         "and I'll tell you whom to contact."
@@ -60,12 +61,33 @@ RESPONSES: dict[str, str] = {
     "utter_ask_cl_children": N_("Are children moving with you? If so, write their ages (for example: 3, 8)."),
     "utter_ask_cl_municipality": N_("Which municipality are you moving to? (Write “don't know” if you're not sure yet.)"),
     "utter_ask_cl_regulated": N_("Do you work in a regulated profession, such as doctor, nurse, teacher or dentist?"),
-    # Pieces of composed responses (utter_faq_answer), not responses of their own.
+    "utter_ask_children_ages": N_("How old are the children? Write their ages, for example: 3, 8."),
+    # Pieces of composed responses (utter_faq_answer …), not responses of their own.
     "faq_source": N_("Source: {authority} — {url} (checked {date})"),
-    "faq_local": N_("In {municipality}: {name} — {url}"),
-    "faq_local_missing": N_("{municipality} municipality's website: {url}"),
+    "faq_local": N_("{category} in {municipality}: {name} — {url}"),
+    "faq_local_missing": N_("{category} in {municipality}: see the municipality's website — {url}"),
+    "faq_region": N_("{category} in {region}: {name} — {url}"),
     "faq_ask_municipality": N_("Tell me your municipality and I'll add its local page."),
+    "faq_ask_municipality_in_county": N_("Tell me your municipality in {county} and I'll add its local page."),
+    "faq_offer_checklist": N_("Would you like a personal checklist for your move? Just say “yes”."),
     "message_too_long": N_("Your message is too long for me — please write it in at most {limit} characters."),
+    "utter_long_message_more": N_("You also asked: “{question}” — send it on its own and I'll answer it too."),
+    "facts_locality": N_("{locality} is a locality in {municipality} municipality."),
+    "facts_county": N_("{official_name} is in {county}. The region is {region}: {url}"),
+    "facts_health_care": N_("Health care is run by {region}: {url}"),
+    "facts_website": N_("Website of {official_name}: {url}"),
+    "facts_website_label": N_("Website"),
+    "category_newcomer_contact": N_("Newcomer contact"),
+    "category_housing_company": N_("Housing company and queue"),
+    "category_preschool": N_("Preschool"),
+    "category_school": N_("Compulsory school"),
+    "category_upper_secondary": N_("Upper secondary school"),
+    "category_sfi": N_("SFI (Swedish for immigrants)"),
+    "category_adult_education": N_("Adult education (Komvux)"),
+    "category_social_services": N_("Social services"),
+    "category_recycling": N_("Waste and recycling"),
+    "category_health_care": N_("Health care"),
+    "category_public_transport": N_("Public transport"),
     "checklist_title": N_("Your checklist — in this order:"),
     "checklist_step": N_("{number}. {title} — {authority}: {url}"),
     "checklist_local": N_("   In {municipality}: {url}"),
@@ -92,7 +114,7 @@ BUTTONS: dict[str, list[tuple[str, str]]] = {
 }
 
 # Responses composed by the renderer from the catalog rather than from a single message.
-COMPOSED = frozenset({"utter_faq_answer", "utter_checklist"})
+COMPOSED = frozenset({"utter_faq_answer", "utter_faq_local", "utter_municipality_facts", "utter_checklist"})
 
 # Pieces that are not responses of their own (no domain entry needed).
 PIECES = frozenset(name for name in RESPONSES if not name.startswith("utter_"))

@@ -128,10 +128,11 @@ class Stack:
         env, commands = self.environment(), self.commands()
         for name in names:
             with self.log_file(name).open("a") as output:
-                self.processes[name] = subprocess.Popen(
+                self.processes[name] = process = subprocess.Popen(
                     commands[name], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                     start_new_session=True,  # Ctrl-C reaches the launcher only; it stops each group itself
                 )
+            log.info("started %s (pid %d, log: %s)", name, process.pid, self.log_file(name))
 
     def health_urls(self) -> dict[str, str]:
         return {"actions": f"{self.action_url}/health", "app": f"{self.app_url}/nlg", "rasa": f"{self.rasa_url}/"}
@@ -155,16 +156,25 @@ class Stack:
     def exited(self) -> list[str]:
         return [name for name, process in self.processes.items() if process.poll() is not None]
 
-    def stop(self, names: tuple[str, ...] | None = None) -> None:
-        for name in list(names or self.processes):
-            process = self.processes.pop(name, None)
-            if process is None or process.poll() is not None:
-                continue
+    def stop(self, names: tuple[str, ...] | None = None, timeout: float = 20) -> None:
+        """The one way servers are stopped: SIGTERM to each one's process group at once, SIGKILL to whatever is
+        still there after `timeout` — also to what a server left behind in its group when it exited by itself."""
+        stopping = {name: self.processes.pop(name) for name in list(names or self.processes) if name in self.processes}
+        for process in stopping.values():
+            if process.poll() is None:
+                _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for name, process in stopping.items():
             try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=20)
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            except ProcessLookupError:
-                pass
+                log.warning("%s did not stop within %.0f s; killing it", name, timeout)
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)  # the group id is the leader's pid, kept by Linux while members remain
+    except ProcessLookupError:
+        pass

@@ -83,6 +83,12 @@ def gazetteer(session: Session) -> dict:
     places: dict[str, dict] = {}
     for municipality in queries.municipalities(session):
         places[municipality.name] = {"aliases": list(municipality.aliases)}
+    for municipality in queries.municipalities(session):  # localities (SCB tätorter) name their municipality
+        for locality in municipality.localities or ():
+            places.setdefault(locality["name"], {"aliases": list(locality.get("aliases", ())),
+                                                 "value": municipality.name})
+    for county in queries.counties(session):  # "in Värmland": the region's pages until a municipality is named
+        places.setdefault(county.name, {"aliases": [county.region, *county.aliases], "entity": "county"})
     others = yaml.safe_load((ROOT / "data" / "catalog" / "other_places.yml").read_text(encoding="utf-8"))
     for name, aliases in others["places"].items():
         places.setdefault(name, {"aliases": aliases or []})

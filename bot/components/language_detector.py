@@ -15,13 +15,11 @@ Runs after the intent classifier (explicit requests are recognised by their inte
 """
 from __future__ import annotations
 
-import pickle
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -32,20 +30,32 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.gazetteer import without_spans
 from bot.components.language_names import is_loanword, named_languages
+from bot.components.storage import StoredComponent
+from common.languages import LANGUAGES
 from common.names import fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_NOISE = re.compile(r"https?://\S+|\S+@\S+|\d+")
+# Links, e-mail addresses and numbers. An address is matched only from the start of a chunk (?<!\S): the regex
+# would otherwise try `\S+@` from every character of a long chunk without "@" and scan to its end each time,
+# quadratic in the chunk's length (a 40,000-letter "word": seconds). Same matches: where `\S+@\S+` matches
+# inside a chunk, it matches from the chunk's start too.
+_NOISE = re.compile(r"https?://\S+|(?<!\S)\S+@\S+|\d+")
+# lingua takes time quadratic in the length of one word (40,000 letters: 0.3 s per call, 80,000: 1.3 s), so only
+# a word's first MAX_WORD letters are read: the longest word in the training and held-out data has 29 letters
+# (German and Dutch compounds), and a word's first 64 letters tell its language as well as all of them would.
+MAX_WORD = 64
 # Among the six languages a script alone decides: Arabic letters -> ar, Cyrillic -> uk.
 _SCRIPTS = (("ar", re.compile(r"[\u0600-\u06ff]")), ("uk", re.compile(r"[\u0400-\u04ff]")))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(StoredComponent, EntityExtractorMixin):
+    FILE = "language_model.pkl"  # absent when trained without language-labelled examples: lingua alone
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "languages": ["sv", "en", "de", "nl", "ar", "uk"],
+            "languages": list(LANGUAGES),
             "min_words": 3,  # shorter messages ("ok", "tack!", "Karlstad") never change the language
             "min_relative_distance": 0.25,  # lingua alone (no trained model): how sure it must be
             # With a trained model (chosen by 5-fold cross-validation on the training data unless said):
@@ -65,9 +75,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,
                  resource: Optional[Resource] = None, model: Optional[Any] = None) -> None:
-        self.config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._model = model  # text -> language, trained on the examples' `metadata: {language: …}`
         languages = [IsoCode639_1.from_str(code) for code in config["languages"]]
         # High-accuracy mode: low-accuracy mode saves ~100 MB but mistakes short sentences ("Är du en robot?").
@@ -77,29 +85,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        unknown = set(config["languages"]) - {"sv", "en", "de", "nl", "ar", "uk"}
+        unknown = set(config["languages"]) - set(LANGUAGES)
         if unknown:
             raise ValueError(f"LanguageDetector: unsupported languages {sorted(unknown)}")
 
     @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "LanguageDetector":
         cls.validate_config(config)
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
-    ) -> "LanguageDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((Path(directory) / "language_model.pkl").read_bytes())
-        except (ValueError, FileNotFoundError):
-            model = None  # trained without language-labelled examples: lingua alone
-        return cls(config, model_storage, resource, model)
+        return super().create(config, model_storage, resource, execution_context)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = []
@@ -113,8 +107,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         texts, labels = [text for text, _ in examples], [label for _, label in examples]
         if len(set(labels)) > 1:
             self._model = self.fit(texts, labels)
-            with self._model_storage.write_to(self._resource) as directory:
-                (Path(directory) / "language_model.pkl").write_bytes(pickle.dumps(self._model))
+            return self.persist(self._model)
         return self._resource
 
     @staticmethod
@@ -189,7 +182,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def _letters(text: str) -> str:
         """The words that tell a language: no numbers, links or Swedish terms used in every language."""
-        return " ".join(word for word in _WORD.findall(_NOISE.sub(" ", text)) if not is_loanword(fold(word)))
+        return " ".join(word[:MAX_WORD] for word in _WORD.findall(_NOISE.sub(" ", text)) if not is_loanword(fold(word)))
 
     def detect(self, text: str) -> Optional[str]:
         """The confidently detected language of a text, or None."""

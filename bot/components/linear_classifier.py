@@ -10,13 +10,10 @@ its own.
 """
 from __future__ import annotations
 
-import pickle
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -27,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
 from bot.components.arabizi import skeleton
+from bot.components.storage import StoredComponent
 from common.names import fold
 
 # Numbers standing alone ("1177", "3 kids") are all alike; digits inside words are Arabizi letters (3 = ع,
@@ -40,7 +38,9 @@ def normalise(text: str) -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(StoredComponent, IntentClassifier):
+    FILE = "classifier.pkl"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # skeleton_weight: the skeleton channel's weight beside the other two's 1.0 (chosen in config.yml)
@@ -49,9 +49,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[Any] = None) -> None:
-        self.config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._model = model
         if model is not None:
             self._prepare()
@@ -67,18 +65,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
         self._intercept = svm.intercept_.astype(np.float32)
         self._classes = [str(name) for name in svm.classes_]
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
-        with model_storage.read_from(resource) as directory:
-            model = pickle.loads((Path(directory) / "classifier.pkl").read_bytes())
-        return cls(config, model_storage, resource, model)
 
     def build(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -101,9 +87,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         svm = self._model[-1]
         svm.coef_ = svm.coef_.astype(np.float32)  # half the size, same ranking
         self._prepare()
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / "classifier.pkl").write_bytes(pickle.dumps(self._model))
-        return self._resource
+        return self.persist(self._model)
 
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""

@@ -15,8 +15,10 @@ from sqlalchemy.exc import OperationalError
 
 from actions import catalog as actions_catalog
 from actions.answer import ActionAnswer
-from actions.checklist import ActionShowChecklist, ActionStartChecklist, ValidateChecklistForm
+from actions.checklist import ActionAskChildren, ActionShowChecklist, ActionStartChecklist, ValidateChecklistForm
 from actions.handoff import ActionHandoff
+from actions.language import ActionSwitchLanguage
+from actions.municipality import ActionMunicipalityFacts
 from actions.search import ActionSearchFaq
 
 TRACKERS = Path(__file__).resolve().parents[1] / "fixtures" / "trackers"
@@ -26,6 +28,20 @@ def recorded(name: str, **slots) -> Tracker:
     state = json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8"))
     state["slots"].update(slots)
     return Tracker.from_dict(state)
+
+
+def said(text: str, intent: str, entities: list[dict] | None = None, **slots) -> Tracker:
+    """A recorded tracker with another latest message: `entities` as (entity, value, written) triples' dicts."""
+    state = json.loads((TRACKERS / "work_permit_national.json").read_text(encoding="utf-8"))
+    state["slots"].update(slots)
+    state["latest_message"] = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+                               "entities": entities or [], "intent_ranking": [{"name": intent, "confidence": 0.9}]}
+    return Tracker.from_dict(state)
+
+
+def place(text: str, written: str, value: str, entity: str = "municipality") -> dict:
+    start = text.index(written)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(written)}
 
 
 def run(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
@@ -38,19 +54,27 @@ def slot_events(events: list[dict]) -> dict:
     return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
 
 
-def test_local_question_without_municipality_asks_for_it_once(app_database):
+def test_a_local_question_without_a_place_is_answered_at_once_and_waits_for_the_place(app_database):
     messages, events = run(ActionAnswer(), recorded("preschool_no_municipality"))
-    assert [m["response"] for m in messages] == ["utter_ask_municipality"]
-    assert slot_events(events) == {"pending_faq": "preschool", "municipality_asked": True}
+    assert [(m["response"], m["faq_key"], m["municipality"]) for m in messages] == [
+        ("utter_faq_answer", "preschool", None)]
+    assert slot_events(events)["pending_faq"] == "preschool"
     assert all(not m["text"] for m in messages)  # no literal text from actions
 
 
-def test_municipality_answers_the_pending_question(app_database):
+def test_a_place_named_next_adds_only_the_local_side(app_database):
     messages, events = run(ActionAnswer(), recorded("municipality_answers_pending"))
     assert [(m["response"], m["faq_key"], m["municipality"]) for m in messages] == [
-        ("utter_faq_answer", "preschool", "Krokom")
+        ("utter_faq_local", "preschool", "Krokom")
     ]
     assert slot_events(events) == {"pending_faq": None}
+
+
+def test_a_county_named_next_adds_the_regions_side_and_keeps_waiting_for_the_municipality(app_database):
+    tracker = said("Värmland", "inform_municipality", municipality=None, county="Värmland", pending_faq="health_centre")
+    messages, events = run(ActionAnswer(), tracker)
+    assert [(m["response"], m["county"]) for m in messages] == [("utter_faq_local", "Värmland")]
+    assert slot_events(events) == {"pending_faq": "health_centre"}
 
 
 def test_place_outside_the_counties_is_said_and_the_national_answer_still_given(app_database):
@@ -64,11 +88,25 @@ def test_national_question_is_answered_without_asking(app_database):
     assert [(m["response"], m["faq_key"]) for m in messages] == [("utter_faq_answer", "work_permit")]
 
 
-def test_declining_to_name_the_municipality_gives_the_national_answer(app_database):
-    messages, events = run(ActionAnswer(), recorded("deny_pending"))
+def test_a_place_in_the_question_itself_is_used_at_once(app_database):
+    text = "SFI i Karlstad?"
+    tracker = said(text, "faq_sfi", [place(text, "Karlstad", "Karlstad")], municipality="Karlstad")
+    messages, events = run(ActionAnswer(), tracker)
     assert [(m["response"], m["faq_key"], m["municipality"]) for m in messages] == [
-        ("utter_faq_answer", "housing_queue", None)
-    ]
+        ("utter_faq_answer", "sfi", "Karlstad")]
+    assert slot_events(events)["pending_faq"] is None and slot_events(events)["last_faq"] == "sfi"
+
+
+def test_declining_to_name_the_municipality_closes_the_waiting_question(app_database):
+    messages, events = run(ActionAnswer(), recorded("deny_pending"))
+    assert [m["response"] for m in messages] == ["utter_ok_anything_else"]
+    assert slot_events(events) == {"pending_faq": None}
+
+
+def test_a_broad_first_steps_answer_offers_the_checklist(app_database):
+    messages, events = run(ActionAnswer(), said("what do I need to do first", "faq_first_steps"))
+    assert [(m["response"], m["faq_key"]) for m in messages] == [("utter_faq_answer", "first_steps")]
+    assert slot_events(events)["offer"] == "checklist"
 
 
 def test_handoff_names_the_municipal_contact(app_database):
@@ -77,17 +115,61 @@ def test_handoff_names_the_municipal_contact(app_database):
     assert "ostersund.se" in messages[0]["url"]
 
 
-def test_handoff_without_municipality_asks_for_it(app_database):
+def test_handoff_without_municipality_asks_for_it_and_the_next_place_gets_its_contact(app_database):
     messages, events = run(ActionHandoff(), recorded("human_unknown"))
     assert messages[0]["response"] == "utter_handoff_no_municipality"
-    assert slot_events(events)["pending_faq"] == "newcomer_contact"
+    assert slot_events(events)["pending_faq"] == "__handoff__"
+    messages, events = run(ActionAnswer(), said("Arvika", "inform_municipality", municipality="Arvika",
+                                                pending_faq="__handoff__"))
+    assert [m["response"] for m in messages] == ["utter_handoff"] and "arvika.se" in messages[0]["url"]
+    assert slot_events(events)["pending_faq"] is None
 
 
 def test_fallback_searches_the_faq_database(app_database):
     messages, _ = run(ActionSearchFaq(), recorded("fallback_search"))
     assert [(m["response"], m.get("faq_key")) for m in messages] == [("utter_faq_answer", "coordination_number")]
-    messages, _ = run(ActionSearchFaq(), recorded("fallback_nothing"))
+    messages, events = run(ActionSearchFaq(), recorded("fallback_nothing"))
     assert [m["response"] for m in messages] == ["utter_default"]
+    assert slot_events(events)["failures"] == 1 and slot_events(events)["unanswered"]
+
+
+def test_two_failed_answers_in_a_row_offer_a_person(app_database):
+    messages, events = run(ActionSearchFaq(), recorded("fallback_nothing", failures=1, municipality="Sunne"))
+    assert [m["response"] for m in messages] == ["utter_default", "utter_handoff"]
+    assert "sunne.se" in messages[1]["url"]
+    messages, events = run(ActionSearchFaq(), recorded("fallback_nothing", failures=1))
+    assert [m["response"] for m in messages] == ["utter_default", "utter_handoff_no_municipality"]
+
+
+@pytest.mark.parametrize(("text", "written", "value", "locality"), [
+    ("What is the website of Bräcke municipality?", "Bräcke", "Bräcke", None),
+    ("which county is Sunne in", "Sunne", "Sunne", None),
+])
+def test_questions_about_a_municipality_get_its_facts(app_database, text, written, value, locality):
+    tracker = said(text, "municipality_info", [place(text, written, value)], municipality=value)
+    messages, events = run(ActionMunicipalityFacts(), tracker)
+    assert [(m["response"], m["municipality"], m["locality"]) for m in messages] == [
+        ("utter_municipality_facts", value, locality)]
+
+
+def test_facts_without_a_place_ask_for_it_and_the_next_place_gets_them(app_database):
+    messages, events = run(ActionMunicipalityFacts(), said("what is the website of the municipality",
+                                                            "municipality_info", municipality=None))
+    assert [m["response"] for m in messages] == ["utter_ask_municipality"]
+    assert slot_events(events)["pending_faq"] == "__facts__"
+    text = "Kil"
+    messages, _ = run(ActionAnswer(), said(text, "inform_municipality", [place(text, "Kil", "Kil")], municipality="Kil",
+                                           pending_faq="__facts__"))
+    assert [(m["response"], m["municipality"]) for m in messages] == [("utter_municipality_facts", "Kil")]
+
+
+def test_a_language_switch_answers_the_last_question_again_in_the_new_language(app_database):
+    tracker = said("can you answer in English please", "switch_language", language="en", last_faq="sfi")
+    messages, _ = run(ActionSwitchLanguage(), tracker)
+    assert [(m["response"], m.get("faq_key")) for m in messages] == [
+        ("utter_language_changed", None), ("utter_faq_answer", "sfi")]
+    messages, _ = run(ActionSwitchLanguage(), said("in English please", "switch_language", language="en"))
+    assert [m["response"] for m in messages] == ["utter_language_changed"]
 
 
 def test_catalog_down_gives_the_apology(app_database, monkeypatch):
@@ -109,7 +191,7 @@ def test_catalog_down_gives_the_apology(app_database, monkeypatch):
         ("cl_purpose", "I got a job offer", "work"), ("cl_purpose", "Studium", "study"),
         ("cl_purpose", "لم شمل العائلة", "family"), ("cl_purpose", "тимчасовий захист", "protection"),
         ("cl_children", "yes, 2 and 9", "preschool,school"), ("cl_children", "nej", "none"),
-        ("cl_children", "ja", "any"), ("cl_children", "17", "upper_secondary"),
+        ("cl_children", "17", "upper_secondary"),
         ("cl_regulated", "/affirm", True), ("cl_regulated", True, True),
         ("cl_children", "preschool,school", "preschool,school"), ("cl_children", "none", "none"),
         ("cl_purpose", "study", "study"),
@@ -119,6 +201,21 @@ def test_checklist_answers_are_understood_in_any_language(slot, text, expected):
     validator = ValidateChecklistForm()
     result = getattr(validator, f"validate_{slot}")(text, CollectingDispatcher(), recorded("work_permit_national"), {})
     assert result == {slot: expected}
+
+
+def test_yes_to_children_asks_their_ages_next(app_database):
+    validator = ValidateChecklistForm()
+    tracker = recorded("work_permit_national")
+    assert validator.validate_cl_children("ja", CollectingDispatcher(), tracker, {}) == {
+        "cl_children": None, "cl_children_yes": True}
+    asked = recorded("work_permit_national", cl_children_yes=True, requested_slot="cl_children")
+    messages, _ = run(ActionAskChildren(), asked)
+    assert [m["response"] for m in messages] == ["utter_ask_children_ages"]
+    assert validator.validate_cl_children("4 and 10", CollectingDispatcher(), asked, {}) == {
+        "cl_children": "preschool,school"}
+    assert validator.validate_cl_children("vet inte", CollectingDispatcher(), asked, {}) == {"cl_children": "any"}
+    messages, _ = run(ActionAskChildren(), tracker)
+    assert [m["response"] for m in messages] == ["utter_ask_cl_children"]
 
 
 def test_checklist_municipality_is_resolved_against_the_catalog(app_database):
@@ -133,7 +230,7 @@ def test_checklist_municipality_is_resolved_against_the_catalog(app_database):
 
 def test_checklist_start_reuses_a_known_municipality(app_database):
     _, events = run(ActionStartChecklist(), recorded("human_known"))
-    assert slot_events(events) == {"cl_municipality": "Östersund"}
+    assert slot_events(events) == {"cl_municipality": "Östersund", "offer": None}
 
 
 def test_checklist_is_built_from_the_catalog(app_database):

@@ -102,3 +102,56 @@ def test_database_down_gives_a_localized_apology(tmp_path):
     body = reply.json()
     assert "informationsverige.se" in body["text"] and "Something went wrong" not in body["text"]
     assert "fel" in body["text"] and body["language"] == "sv"
+
+
+def text_of(client, response: str, language: str, **arguments) -> str:
+    reply = client.post("/nlg", json=rasa_request(response, language, **arguments))
+    assert reply.status_code == 200, reply.text
+    jsonschema.validate(reply.json(), SPEC)
+    assert reply.json()["language"] == language
+    return reply.json()["text"]
+
+
+def test_the_answer_comes_first_and_only_invites_the_place(client):
+    text = text_of(client, "utter_faq_answer", "en", faq_key="sfi")
+    answer, *rest = text.split("\n\n")
+    assert "?" not in rest[-1] and "Tell me your municipality" in rest[-1]  # an invitation, not a question
+    assert len(answer.split()) > 15 and "skolverket.se" in text
+
+
+def test_a_named_municipality_adds_its_pages_with_their_category(client):
+    text = text_of(client, "utter_faq_answer", "en", faq_key="housing_queue", municipality="Karlstad")
+    assert "Housing company and queue in Karlstad: KBAB" in text and "kbab.se" in text
+    assert "Tell me your municipality" not in text
+
+
+def test_a_named_county_adds_the_regions_pages(client):
+    text = text_of(client, "utter_faq_answer", "en", faq_key="health_centre", county="Värmland")
+    assert "Region Värmland" in text and "regionvarmland.se" in text
+    text = text_of(client, "utter_faq_answer", "en", faq_key="preschool", county="Värmland")
+    assert "Tell me your municipality in Värmlands län" in text
+
+
+def test_a_place_named_later_gets_only_the_local_side(client):
+    text = text_of(client, "utter_faq_local", "de", faq_key="preschool", municipality="Krokom")
+    assert "krokom.se" in text and "Quelle" not in text and "Vorschule (Kita) in Krokom" in text
+
+
+def test_the_source_line_is_entirely_in_the_replys_language(client):
+    german = text_of(client, "utter_faq_answer", "de", faq_key="preschool")
+    source = next(line for line in german.split("\n\n") if line.startswith("Quelle:"))
+    assert "Skolverket" in source and "Swedish" not in source and " and " not in source
+    arabic = text_of(client, "utter_faq_answer", "ar", faq_key="work_permit")
+    source = next(line for line in arabic.split("\n\n") if line.startswith("المصدر:"))
+    assert "Swedish" not in source and "Migrationsverket" in source
+
+
+@pytest.mark.parametrize("language", ["sv", "en", "de", "nl", "ar", "uk"])
+def test_a_municipalitys_own_facts(client, language):
+    text = text_of(client, "utter_municipality_facts", language, municipality="Bräcke")
+    assert "Bräcke kommun" in text and "bracke.se" in text and "Jämtlands län" in text and "regionjh.se" in text
+
+
+def test_broad_first_steps_offer_the_checklist(client):
+    text = text_of(client, "utter_faq_answer", "sv", faq_key="first_steps_work_non_eu")
+    assert "migrationsverket.se" in text and "checklista" in text

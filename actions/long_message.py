@@ -1,0 +1,64 @@
+"""A long message (a story with a question inside) is answered on its main question.
+
+The message is split into sentences; Rasa's own NLU (`POST /model/parse`, the server the message came
+through) classifies each; the most confident FAQ topic is answered and the next one offered. When Rasa
+cannot be asked, the whole message's intent stands.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+
+import httpx
+
+from common.messages import faq_key
+from settings import get_settings
+
+log = logging.getLogger(__name__)
+LONG = 280  # characters: shorter messages are one question (a phone screen's worth, roughly)
+MIN_CONFIDENCE = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    confidence: float
+    sentence: str
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` long enough to carry a question (three words or more)."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
+
+
+def is_long(text: str) -> bool:
+    return len(text) >= LONG and len(sentences(text)) >= 2
+
+
+async def _parse(client: httpx.AsyncClient, text: str) -> dict:
+    settings = get_settings()
+    response = await client.post(f"{settings.rasa_url}/model/parse", json={"text": text},
+                                 params={"token": settings.rasa_token.get_secret_value()})
+    response.raise_for_status()
+    return response.json()
+
+
+async def topics(text: str) -> list[Topic]:
+    """FAQ topics found in the sentences of `text`, most confident first, each topic once."""
+    parts = sentences(text)
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            parses = await asyncio.gather(*(_parse(client, part) for part in parts))
+    except (httpx.HTTPError, ValueError):
+        log.warning("Rasa could not be asked to parse the sentences of a long message")
+        return []
+    found: dict[str, Topic] = {}
+    for part, parse in zip(parts, parses):
+        intent = parse.get("intent") or {}
+        key, confidence = faq_key(intent.get("name")), float(intent.get("confidence") or 0)
+        if key and confidence >= MIN_CONFIDENCE and confidence > getattr(found.get(key), "confidence", 0):
+            found[key] = Topic(key, confidence, part)
+    return sorted(found.values(), key=lambda topic: -topic.confidence)
