@@ -7,7 +7,7 @@ APP := .venv/app/bin
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint test-fast eval bench bench-training bench-input content-report db catalogs inputs model widget env clean
+.PHONY: run test lint test-fast eval eval-answers bench bench-training bench-input content-report db catalogs inputs model widget env clean
 
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
 	$(APP)/python -m launcher
@@ -23,8 +23,12 @@ lint: env ## ruff, and the import contracts that keep the layers (.importlinter)
 test-fast: env lint ## Unit and integration tests only (no model training)
 	$(APP)/python -m pytest -q tests --ignore tests/bot -m "not e2e"
 
-eval: model ## NLU evaluation per language (Lotsen vs Rasa's default pipeline) -> bench/results/nlu.{json,md}
+eval: model ## NLU per language (Lotsen vs Rasa's default pipeline) and answers end to end -> bench/results/
 	$(BOT)/python -m bench.eval_nlu
+	$(APP)/python -m bench.eval_answers
+
+eval-answers: model ## Answer-level evaluation on the real stack -> bench/results/answers.{json,md}
+	$(APP)/python -m bench.eval_answers
 
 bench: env ## Latency benchmark -> bench/results/latency.json
 	$(APP)/python -m bench.latency

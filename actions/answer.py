@@ -31,10 +31,25 @@ def faq_facts(session: Session, key: str | None, municipality: str | None) -> tu
     return entry is not None, bool(entry and entry.local_links), known, bool(entry and entry.offer_checklist)
 
 
+def ours_among(session: Session, named: list[str]) -> str | None:
+    """Of several places in one message ("we moved from Malmö to Torsby"), the last one of our municipalities."""
+    return next((name for name in reversed(named) if queries.find_municipality(session, name)), None)
+
+
+def places_named(tracker: Tracker) -> list[str]:
+    return [entity["value"] for entity in tracker.latest_message.get("entities") or []
+            if entity.get("entity") == "municipality" and isinstance(entity.get("value"), str)]
+
+
 async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> list[dict[str, Any]]:
     """Utter the answer for FAQ `key` with the conversation's place; [] events if the catalog is down."""
     municipality, county = tracker.get_slot("municipality"), tracker.get_slot("county")
+    named, chosen = places_named(tracker), []
     try:
+        if len(named) > 1:
+            ours = await ask(lambda session: ours_among(session, named))
+            if ours and ours != municipality:
+                municipality, chosen = ours, [SlotSet("municipality", ours)]
         exists, local, known, offer = await ask(lambda session: faq_facts(session, key, municipality))
     except CatalogUnavailable:
         dispatcher.utter_message(response="utter_error")
@@ -46,8 +61,8 @@ async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key:
         dispatcher.utter_message(response="utter_municipality_outside", place=municipality)
     dispatcher.utter_message(response="utter_faq_answer", faq_key=key, municipality=municipality, county=county)
     waiting = key if local and not (municipality and known) else None
-    return [SlotSet("pending_faq", waiting), SlotSet("last_faq", key), SlotSet("unanswered", None),
-            SlotSet("failures", 0), SlotSet("offer", "checklist" if offer else None)]
+    return chosen + [SlotSet("pending_faq", waiting), SlotSet("last_faq", key), SlotSet("unanswered", None),
+                     SlotSet("failures", 0), SlotSet("offer", "checklist" if offer else None)]
 
 
 async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict] | None:

@@ -22,11 +22,11 @@ class ActionStartChecklist(Action):
         return "action_start_checklist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        events = [SlotSet("offer", None)]
+        # `offer` stays set while the form runs: the rule that started it expects it; showing the list clears it.
         municipality = tracker.get_slot("municipality")
         if municipality and not tracker.get_slot("cl_municipality"):
-            events.append(SlotSet("cl_municipality", municipality))
-        return events
+            return [SlotSet("cl_municipality", municipality)]
+        return []
 
 
 class ActionAskChildren(Action):
@@ -111,4 +111,4 @@ class ActionShowChecklist(Action):
             response="utter_checklist", steps=keys,
             municipality=None if municipality == "unknown" else municipality,
         )
-        return []
+        return [SlotSet("offer", None)]

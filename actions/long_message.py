@@ -1,7 +1,8 @@
 """A long message (a story with a question inside) is answered on its main question.
 
 The message is split into sentences; Rasa's own NLU (`POST /model/parse`, the server the message came
-through) classifies each; the most confident FAQ topic is answered and the next one offered. When Rasa
+through) classifies each; the most confident FAQ topic among the sentences asked as questions (else among
+all) is answered and the next one offered. When Rasa
 cannot be asked, the whole message's intent stands.
 """
 from __future__ import annotations
@@ -61,4 +62,9 @@ async def topics(text: str) -> list[Topic]:
         key, confidence = faq_key(intent.get("name")), float(intent.get("confidence") or 0)
         if key and confidence >= MIN_CONFIDENCE and confidence > getattr(found.get(key), "confidence", 0):
             found[key] = Topic(key, confidence, part)
-    return sorted(found.values(), key=lambda topic: -topic.confidence)
+    # A story's question is asked in a question ("… how do I find work?"): those sentences come first.
+    return sorted(found.values(), key=lambda topic: (not is_question(topic.sentence), -topic.confidence))
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith(("?", "؟"))

@@ -147,10 +147,18 @@ def _faq_answer(session: Session, language: str, arguments: dict[str, Any]) -> s
             "authority": authority, "url": entry.source_url, "date": i18n.format_day(entry.reviewed_on, language),
         }),
         "\n".join(local_lines(session, entry.local_categories, language, place)),
+        see_also(session, entry, language),
         local_invitation(entry.local_categories, language, place),
         message_text("faq_offer_checklist", language, {}) if entry.offer_checklist else None,
     ]
     return "\n\n".join(part for part in parts if part)
+
+
+def see_also(session: Session, entry: FaqEntry, language: str) -> str | None:
+    """The official pages of the other authorities a broad answer names, in its order."""
+    urls = [other.source_url for key in entry.see_also or () if (other := queries.faq_entry(session, key))]
+    urls = [url for url in dict.fromkeys(urls) if url != entry.source_url]
+    return message_text("faq_see_also", language, {"links": "\n".join(urls)}) if urls else None
 
 
 def _faq_local(session: Session, language: str, arguments: dict[str, Any]) -> str:

@@ -91,6 +91,8 @@ class FaqEntry(Base):
     reviewed_on: Mapped[date] = mapped_column(Date)
     # A broad "what do I do first" answer ends with an offer of the personal checklist.
     offer_checklist: Mapped[bool] = mapped_column(default=False)
+    # Keys of other entries whose official pages this answer also links.
+    see_also: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     # The local side of the answer: municipal service categories (the user's municipality's pages) and
     # county-wide ones (the region's pages), in the order they are shown.

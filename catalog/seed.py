@@ -124,6 +124,11 @@ def read_catalog(directory: Path = DEFAULT_DIR) -> Catalog:
                 examples = _validate(path, document, questions_adapter, (key,))
                 catalog.questions[(key, lang)] = list(dict.fromkeys(examples))
 
+    for key, (_, topic) in catalog.topics.items():
+        unknown = [other for other in topic.see_also if other not in catalog.topics]
+        if unknown:
+            raise SeedError(f"{directory / 'faq' / 'topics'}: {key}.see_also: no such FAQ key {unknown[0]!r}")
+
     path = directory / "checklist.yml"
     if path.exists():
         document = _read(path)
@@ -173,6 +178,7 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
             {
                 "topic": topic, "authority": topic_in.authority, "source_url": topic_in.source_url,
                 "reviewed_on": topic_in.reviewed_on, "offer_checklist": topic_in.offer_checklist,
+                "see_also": list(topic_in.see_also),
             },
         )
         _sync_local_links(session, entry, [categories[code] for code in topic_in.local])

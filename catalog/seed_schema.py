@@ -71,6 +71,8 @@ class TopicIn(_Strict):
     # The local side: service categories whose pages follow the national answer (one or a list).
     local: list[str] = []
     offer_checklist: bool = False
+    # Other topics whose official pages the answer also links (a first-steps answer names several authorities).
+    see_also: list[str] = []
 
     @field_validator("local", mode="before")
     @classmethod

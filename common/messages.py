@@ -66,6 +66,7 @@ RESPONSES: dict[str, str] = {
     "faq_source": N_("Source: {authority} — {url} (checked {date})"),
     "faq_local": N_("{category} in {municipality}: {name} — {url}"),
     "faq_local_missing": N_("{category} in {municipality}: see the municipality's website — {url}"),
+    "faq_see_also": N_("More from the authorities:\n{links}"),
     "faq_region": N_("{category} in {region}: {name} — {url}"),
     "faq_ask_municipality": N_("Tell me your municipality and I'll add its local page."),
     "faq_ask_municipality_in_county": N_("Tell me your municipality in {county} and I'll add its local page."),

@@ -163,7 +163,9 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             name, end_index, score = match
             end_token = tokens[end_index]
             start, end = token.idx, end_token.idx + len(end_token.text)
-            if self._places[name].get("ambiguous") and not self._plausible(tokens, start_index, end_index, name, text[start:end]):
+            alone = len(tokens) == end_index - start_index + 1 and score == 100  # the whole message: "Eda", "إيدا"
+            if (self._places[name].get("ambiguous") and not alone
+                    and not self._plausible(tokens, start_index, end_index, name, text[start:end])):
                 continue
             entities.append({
                 # A locality's value is its municipality; a county is its own entity ("in Värmland").
@@ -202,7 +204,7 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             for suffix in SUFFIXES:
                 if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
                     yield stem[: -len(suffix)]
-            if len(stem) >= 3 and stem[-1] in "иу":  # Ukrainian a-stem cases: в Еді, у Рагунду, в Арвіці
+            if len(stem) >= 3 and stem[-1] in "иуе":  # a-stem cases: в Еді, у Рагунду, в Арвіці, (ru) в Арвике
                 yield stem[:-1] + "а"
                 if stem[-2] in CYRILLIC_MUTATIONS:
                     yield stem[:-2] + CYRILLIC_MUTATIONS[stem[-2]] + "а"

@@ -70,7 +70,7 @@ class LanguageDetector(StoredComponent, EntityExtractorMixin):
             # transliterated Ukrainian) it says nothing about them, so they get this neutral share.
             "other_script_share": 0.15,
             "switch_intent": "switch_language",
-            "switch_confidence": 0.5,
+            "switch_confidence": 0.3,  # with a language named in the message: "можете відповісти англійською?"
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: Optional[ModelStorage] = None,

@@ -15,7 +15,7 @@ SOURCE = {"sv": "Källa:", "en": "Source:", "de": "Quelle:", "nl": "Bron:", "ar"
 CONVERSATIONS = [
     ("sv", [("Hej!", ["Lotsen"]), ("Hur får jag ett personnummer?", ["skatteverket.se"]),
             ("tack så mycket", [])]),
-    ("sv", [("Hur ansöker jag om förskoleplats till min son?", []), ("Krokom", ["skolverket.se", "krokom.se"]),
+    ("sv", [("Hur ansöker jag om förskoleplats till min son?", ["skolverket.se"]), ("Krokom", ["krokom.se"]),
             ("och hur ställer man sig i bostadskön?", ["boverket.se"])]),
     ("sv", [("Jag vill läsa SFI i Östersund, hur gör jag?", ["skolverket.se", "larcentrum.se"])]),
     ("sv", [("Behöver jag arbetstillstånd för att jobba här? Jag kommer från Indien", ["migrationsverket.se"])]),
@@ -27,7 +27,7 @@ CONVERSATIONS = [
     ("sv", [("Är du en robot?", ["Lotsen"])]),
     ("en", [("Hello", ["Lotsen"]), ("How do I get a Swedish ID card?", ["skatteverket.se"])]),
     ("en", [("We are moving to Karlstad with two kids, how do we get a preschool place?", ["karlstad.se"])]),
-    ("en", [("how can i learn swedish for free", []), ("we live in Åre", ["skolverket.se"])]),
+    ("en", [("how can i learn swedish for free", ["skolverket.se"]), ("we live in Åre", ["are.se"])]),
     ("en", [("I'm an EU citizen, do I need a permit to work in Sweden?", ["migrationsverket.se"])]),
     ("en", [("how do I get my foreign engineering degree recognised?", ["uhr.se"])]),
     ("en", [("My wife is coming with me, can she get a residence permit too?", ["migrationsverket.se"])]),
@@ -51,14 +51,14 @@ CONVERSATIONS = [
     ("nl", [("Hoe werkt de kinderbijslag in Zweden?", ["forsakringskassan.se"])]),
     ("ar", [("كيف أحصل على رقم شخصي في السويد؟", ["skatteverket.se"])]),
     ("ar", [("كيف أسجل أطفالي في المدرسة في كارلستاد؟", ["karlstad.se"])]),
-    ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", []), ("كارلستاد", ["skolverket.se", "karlstad.se"])]),
+    ("ar", [("أين أستطيع تعلم اللغة السويدية مجانا؟", ["skolverket.se"]), ("كارلستاد", ["karlstad.se"])]),
     ("ar", [("كيف أبحث عن عمل في السويد؟", ["informationsverige.se"])]),
     ("ar", [("ما هو رقم الطوارئ في السويد؟", ["112"])]),
     ("ar", [("كيف أسجل في طابور السكن في كارلستاد؟", ["kbab.se"])]),
     ("uk", [("Як отримати персональний номер у Швеції?", ["skatteverket.se"])]),
     ("uk", [("Я з України, що таке тимчасовий захист?", ["migrationsverket.se"])]),
     ("uk", [("Як знайти дитячий садок у Карлстаді?", ["karlstad.se"])]),
-    ("uk", [("Де можна безкоштовно вивчати шведську мову?", []), ("Естерсунд", ["skolverket.se", "larcentrum.se"])]),
+    ("uk", [("Де можна безкоштовно вивчати шведську мову?", ["skolverket.se"]), ("Естерсунд", ["larcentrum.se"])]),
     ("uk", [("Як зареєструватися в Arbetsförmedlingen?", ["arbetsformedlingen.se"])]),
     ("uk", [("Як стати в чергу на житло в Естерсунді?", ["ostersundshem.se"])]),
 ]
@@ -106,9 +106,11 @@ def test_widget_language_picker_is_honoured(chat):
     assert SOURCE["ar"] in reply
 
 
-def test_municipality_is_asked_once_and_remembered(chat):
-    assert "?" in chat.say("How do I apply for preschool?")
-    assert "krokom.se" in chat.say("Krokom")
+def test_the_answer_comes_first_and_the_place_adds_only_the_local_side(chat):
+    first = chat.say("How do I apply for preschool?")
+    assert "skolverket.se" in first and "Tell me your municipality" in first
+    local = chat.say("Krokom")
+    assert "krokom.se" in local and "skolverket.se" not in local  # only the local part, not the answer again
     second = chat.say("and how do I enrol my child in school?")
     assert "krokom.se" in second
     assert chat.tracker()["slots"]["municipality"] == "Krokom"
@@ -126,3 +128,30 @@ def test_checklist_flow(chat):
         assert fragment in checklist, checklist
     again = chat.say("show my checklist again")
     assert "migrationsverket.se" in again
+
+
+def test_a_place_in_the_question_and_the_municipalitys_own_facts(chat):
+    assert "kbab.se" in chat.say("How do I find an apartment in Karlstad?")
+    facts = chat.say("What is the website of Bräcke municipality?")
+    assert "bracke.se" in facts and "Jämtland" in facts
+    assert "are.se" in chat.say("which municipality is Järpen in?")
+
+
+def test_a_broad_question_is_answered_and_the_checklist_only_offered(chat):
+    reply = chat.say("I got a job in Östersund and come from Canada - what do I need to arrange with the authorities?")
+    assert "migrationsverket.se" in reply and "skatteverket.se" in reply and "checklist" in reply
+    assert "EU" in chat.say("yes")  # accepting the offer starts the checklist's first question
+
+
+def test_a_language_switch_answers_the_question_again(chat):
+    chat.say("Wie bekomme ich eine Personennummer?")
+    reply = chat.say("Sorry, can you answer in English please?")
+    assert chat.languages == {"en"} and "skatteverket.se" in reply
+
+
+def test_a_long_story_is_answered_on_its_question(chat):
+    reply = chat.say(
+        "Hello! I am a nurse from the Philippines and I will start working at the hospital in Torsby in March. "
+        "My husband and our two children come with me, the kids are 4 and 9 years old. We already found a flat "
+        "through a colleague, so that part is done. How do I get my Swedish nursing licence?")
+    assert "socialstyrelsen.se" in reply

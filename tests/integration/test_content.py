@@ -66,9 +66,9 @@ def test_every_intent_has_at_least_20_training_examples_per_language():
     for key in catalog.topics:
         for language in LANGUAGES:
             assert len(catalog.questions.get((key, language), [])) >= 20, f"faq {key}: {language}"
-    for language in LANGUAGES:
-        document = yaml.safe_load((ROOT / "data" / "nlu" / language / "general.yml").read_text(encoding="utf-8"))
-        for block in document["nlu"]:
+    for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
+        language = path.parent.name
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             examples = [line for line in block["examples"].splitlines() if line.strip().startswith("- ")]
             assert len(examples) >= 20, f"{block['intent']}: {language} has {len(examples)}"
 
@@ -91,12 +91,13 @@ def test_held_out_set_is_complete_and_never_in_training(language):
     catalog = seed.read_catalog()
     held_out = _held_out(language)
     intents = {f"faq_{key}" for key in catalog.topics}
-    general = yaml.safe_load((ROOT / "data" / "nlu" / language / "general.yml").read_text(encoding="utf-8"))
-    intents |= {block["intent"] for block in general["nlu"]}
+    blocks = [block for path in sorted((ROOT / "data" / "nlu" / language).glob("*.yml"))
+              for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]]
+    intents |= {block["intent"] for block in blocks}
     assert set(held_out) == intents
     assert all(len(examples) >= 10 for examples in held_out.values())
     training = {_normal(text) for (_, lang), texts in catalog.questions.items() if lang == language for text in texts}
-    training |= {_normal(line.strip()[2:]) for block in general["nlu"] for line in block["examples"].splitlines()
+    training |= {_normal(line.strip()[2:]) for block in blocks for line in block["examples"].splitlines()
                  if line.strip().startswith("- ")}
     # One-word greetings and yes/no answers can only be said a few ways; anything longer must be new: not in
     # training, nor there with a letter or a word changed (that would measure memory, not understanding).

@@ -75,3 +75,16 @@ def test_retrieval_finds_the_entry_of_a_paraphrase(seeded):
 def test_plain_removes_training_markup():
     assert plain('bor i [Östersunds]{"entity": "municipality", "value": "Östersund"} nu') == "bor i Östersunds nu"
     assert plain("flytt till [Krokom](municipality)") == "flytt till Krokom"
+
+
+def test_places_are_found_by_locality_and_counties_by_their_many_names(seeded):
+    with session_scope(seeded) as session:
+        municipality, locality = queries.find_place(session, "Järpen")
+        assert (municipality.name, locality) == ("Åre", "Järpen")
+        assert queries.find_place(session, "Krokoms kommun")[0].name == "Krokom"
+        assert queries.find_place(session, "Sveg")[0].name == "Härjedalen"
+        assert queries.find_place(session, "Malmö") == (None, None)
+        for name in ("Värmland", "Värmlands län", "Region Värmland", "Вермланд"):
+            assert queries.find_county(session, name).key == "varmland"
+        assert queries.find_county(session, "Jämtland Härjedalen").key == "jamtland"
+        assert queries.find_county(session, "Skåne") is None

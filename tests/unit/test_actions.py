@@ -230,7 +230,7 @@ def test_checklist_municipality_is_resolved_against_the_catalog(app_database):
 
 def test_checklist_start_reuses_a_known_municipality(app_database):
     _, events = run(ActionStartChecklist(), recorded("human_known"))
-    assert slot_events(events) == {"cl_municipality": "Östersund", "offer": None}
+    assert slot_events(events) == {"cl_municipality": "Östersund"}
 
 
 def test_checklist_is_built_from_the_catalog(app_database):

@@ -28,6 +28,7 @@ def upgrade() -> None:
     with op.batch_alter_table("faq_entry") as batch:
         batch.drop_column("local_category_id")
         batch.add_column(sa.Column("offer_checklist", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("see_also", sa.JSON(), nullable=False, server_default="[]"))
         batch.alter_column("authority", type_=sa.String(length=400))
     with op.batch_alter_table("faq_text") as batch:
         batch.add_column(sa.Column("authority", sa.String(length=400), nullable=True))
@@ -45,6 +46,7 @@ def downgrade() -> None:
     with op.batch_alter_table("faq_text") as batch:
         batch.drop_column("authority")
     with op.batch_alter_table("faq_entry") as batch:
+        batch.drop_column("see_also")
         batch.drop_column("offer_checklist")
         batch.add_column(sa.Column("local_category_id", sa.Integer(), sa.ForeignKey("service_category.id"),
                                    nullable=True))
