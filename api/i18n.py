@@ -30,8 +30,10 @@ def translate(message: str, language: str) -> str:
     """The message in `language`; English (the source) with a logged warning when untranslated."""
     if language == SOURCE_LANGUAGE or language not in LANGUAGES:
         return message
-    translated = catalog(language).gettext(message)
-    if translated == message:
+    translations = catalog(language)
+    translated = translations.gettext(message)
+    # A translation may equal its source ("{category} in {municipality}" in German): only a missing one is told.
+    if translated == message and message not in getattr(translations, "_catalog", {}):
         log.warning("missing %s translation: %r", language, message[:60])
     return translated
 

@@ -156,8 +156,7 @@ def _faq_answer(session: Session, language: str, arguments: dict[str, Any]) -> s
 
 def see_also(session: Session, entry: FaqEntry, language: str) -> str | None:
     """The official pages of the other authorities a broad answer names, in its order."""
-    urls = [other.source_url for key in entry.see_also or () if (other := queries.faq_entry(session, key))]
-    urls = [url for url in dict.fromkeys(urls) if url != entry.source_url]
+    urls = [url for url in dict.fromkeys(queries.source_urls(session, entry.see_also or [])) if url != entry.source_url]
     return message_text("faq_see_also", language, {"links": "\n".join(urls)}) if urls else None
 
 

@@ -136,3 +136,9 @@ def checklist_steps(session: Session, keys: Sequence[str]) -> Sequence[Checklist
 
 def service_category(session: Session, code: str) -> ServiceCategory | None:
     return session.scalars(select(ServiceCategory).where(ServiceCategory.code == code)).one_or_none()
+
+
+def source_urls(session: Session, keys: Sequence[str]) -> list[str]:
+    """The official pages of the entries `keys`, in that order (one query)."""
+    found = dict(session.execute(select(FaqEntry.key, FaqEntry.source_url).where(FaqEntry.key.in_(keys))).tuples().all())
+    return [found[key] for key in keys if key in found]
