@@ -7,12 +7,12 @@ APP := .venv/app/bin
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint test-fast eval eval-answers bench bench-training bench-input content-report db catalogs inputs model widget env clean
+.PHONY: run test lint test-fast eval eval-answers bench bench-training bench-input bench-publish admin content-report content-export db catalogs inputs model widget browser screenshots env clean
 
 run: env widget ## Start Lotsen on http://localhost:8000 (SQLite, everything local)
 	$(APP)/python -m launcher
 
-test: env lint widget model ## The whole suite: lint and layers, unit, integration (SQLite + PostgreSQL), Rasa checks, end to end
+test: env lint widget browser model ## The whole suite: lint and layers, unit, integration (SQLite + PostgreSQL), Rasa checks, end to end, browser
 	$(BOT)/python -m pytest -q -p no:cacheprovider --confcutdir tests/bot tests/bot
 	$(APP)/python -m pytest -q tests --ignore tests/bot
 
@@ -36,11 +36,21 @@ bench: env ## Latency benchmark -> bench/results/latency.json
 bench-training: inputs ## Training time from an empty Rasa cache, 3 runs -> bench/results/training.json
 	$(BOT)/python -m bench.training
 
+bench-publish: env ## New topics answered before/after Publish, retrieval thresholds, model swap under load -> bench/results/new_topics.{json,md}
+	$(APP)/python -m bench.new_topics
+
 bench-input: model ## Parse time of 1k/10k/100k-character messages, text and one repeated character -> bench/results/input_limits.json
 	$(BOT)/python -m bench.input_limits
 
+admin: env ## Create the first staff admin: make admin EMAIL=you@kommun.se (asks for the password)
+	$(APP)/python -m catalog.migrate
+	$(APP)/python -m catalog.staff "$(EMAIL)" --role admin
+
 content-report: env ## Stale, missing or dubious content -> exit 1 when anything needs attention
 	$(APP)/python -m catalog.report
+
+content-export: env ## Write the database's content (staff edits) back to data/catalog -> review it with git diff
+	$(APP)/python -m catalog.export_yaml
 
 db: env
 	$(APP)/python -m catalog.migrate && $(APP)/python -m catalog.seed
@@ -49,6 +59,9 @@ catalogs: env
 	$(APP)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output --project=Lotsen --copyright-holder="Lotsen contributors" -o locales/messages.pot .
 	$(APP)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(APP)/pybabel compile -d locales -D messages --statistics
+	$(APP)/pybabel extract -F locales/babel-admin.cfg --no-location --sort-output --project=Lotsen --copyright-holder="Lotsen contributors" -o locales/admin.pot .
+	$(APP)/pybabel update -i locales/admin.pot -d locales -D admin -l sv --no-fuzzy-matching
+	$(APP)/pybabel compile -d locales -D admin -l sv --statistics
 
 inputs: env db ## Compiled catalogs and the exported training inputs (.build/train)
 	$(APP)/python -c "from launcher.stack import compile_catalogs; compile_catalogs()"
@@ -79,6 +92,15 @@ api/web/static/vendor/socket.io.min.js: api/web/package.json api/web/package-loc
 	cd api/web && npm ci --silent --no-audit --no-fund
 	mkdir -p api/web/static/vendor
 	cp api/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+# The browser tests' driver: playwright-core (no browser download; it drives Debian's /usr/bin/chromium) and axe-core.
+browser: tests/browser/node_modules/.package-lock.json
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --silent --no-audit --no-fund
+
+screenshots: env widget browser model ## Full-page screenshots of every admin page (real stack, Chromium) -> docs/screenshots/admin-*.png
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(APP)/python -m pytest -q tests/browser
 
 clean:
 	rm -rf .build .run

@@ -103,7 +103,11 @@ def local_lines(session: Session, categories: list[ServiceCategory], language: s
             lines += [message_text("faq_local", language, {"category": label, "municipality": place.municipality.name,
                                                            "name": service.name, "url": service.url})
                       for service in services]
-            if not services:
+            none = None if services else queries.service_none(session, place.municipality, category.code)
+            if none is not None:
+                lines.append(message_text("faq_local_none", language, {
+                    "category": label, "municipality": place.municipality.name, "url": none.url}))
+            elif not services:
                 lines.append(message_text("faq_local_missing", language, {
                     "category": label, "municipality": place.municipality.name, "url": place.municipality.website,
                 }))
@@ -146,12 +150,22 @@ def _faq_answer(session: Session, language: str, arguments: dict[str, Any]) -> s
         message_text("faq_source", language, {
             "authority": authority, "url": entry.source_url, "date": i18n.format_day(entry.reviewed_on, language),
         }),
+        message_text("faq_change", language, {"url": entry.change_url}) if entry.change_url else None,
+        *local_note_lines(session, entry, language, place),
         "\n".join(local_lines(session, entry.local_categories, language, place)),
         see_also(session, entry, language),
         local_invitation(entry.local_categories, language, place),
         message_text("faq_offer_checklist", language, {}) if entry.offer_checklist else None,
     ]
     return "\n\n".join(part for part in parts if part)
+
+
+def local_note_lines(session: Session, entry: FaqEntry, language: str, place: Place) -> list[str]:
+    """What the user's municipality added under this national answer, in the reply's language."""
+    if place.municipality is None:
+        return []
+    return [message_text("faq_local_note", language, {"municipality": place.municipality.name, "note": note})
+            for note in queries.local_notes(session, entry, place.municipality, language)]
 
 
 def see_also(session: Session, entry: FaqEntry, language: str) -> str | None:
@@ -164,7 +178,8 @@ def _faq_local(session: Session, language: str, arguments: dict[str, Any]) -> st
     """Only the local side of an answer already given, now that the user has named the place."""
     entry = queries.faq_entry(session, arguments.get("faq_key") or "")
     place = Place.of(session, arguments)
-    lines = local_lines(session, entry.local_categories, language, place) if entry else []
+    lines = local_note_lines(session, entry, language, place) + local_lines(
+        session, entry.local_categories, language, place) if entry else []
     invitation = local_invitation(entry.local_categories, language, place) if entry else None
     if not lines and place.municipality is not None:
         lines = [message_text("faq_local_missing", language, {

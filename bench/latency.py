@@ -164,7 +164,8 @@ def main() -> int:
     given = Path(sys.argv[sys.argv.index("--model") + 1]) if "--model" in sys.argv else None
     model = prepare(database_url, given)
     stack = Stack(model=model, rasa_port=free_port(), action_port=free_port(), app_port=free_port(),
-                  log_dir=run_dir, env={"DATABASE_URL": database_url, "TRACKER_URL": f"sqlite:///{run_dir / 'tracker.db'}"})
+                  log_dir=run_dir, env={"DATABASE_URL": database_url, "TRACKER_URL": f"sqlite:///{run_dir / 'tracker.db'}",
+                                        "MAX_MESSAGES_PER_MINUTE": "0"})  # load, not people: no rate limit
     stack.start()
     stock_process = None
     try:

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from catalog.models import ChecklistStep, County, FaqEntry, FaqQuestion, FaqText, Municipality, Service, ServiceCategory
+from catalog.models import (
+    ChecklistStep,
+    County,
+    FaqEntry,
+    FaqQuestion,
+    FaqText,
+    LocalNote,
+    Municipality,
+    Service,
+    ServiceCategory,
+)
 from common.names import fold
 
 
@@ -56,7 +66,8 @@ def county_services(session: Session, county: County, category: str) -> Sequence
     """The county's (region's) pages for a category: health care, public transport."""
     query = (
         select(Service).join(ServiceCategory)
-        .where(ServiceCategory.code == category, Service.county_id == county.id).order_by(Service.name)
+        .where(ServiceCategory.code == category, Service.county_id == county.id, Service.none.is_(False))
+        .order_by(Service.name)
     )
     return session.scalars(query).all()
 
@@ -68,8 +79,25 @@ def local_services(session: Session, municipality: Municipality, category: str) 
         .join(ServiceCategory)
         .where(ServiceCategory.code == category)
         .where(or_(Service.municipality_id == municipality.id, Service.county_id == municipality.county_id))
+        .where(Service.none.is_(False))
         .order_by(Service.municipality_id.is_(None), Service.name)
     )
+    return session.scalars(query).all()
+
+
+def service_none(session: Session, municipality: Municipality, category: str) -> Service | None:
+    """The statement that the municipality has no service of this category (with the page that shows it)."""
+    query = (
+        select(Service).join(ServiceCategory)
+        .where(ServiceCategory.code == category, Service.municipality_id == municipality.id, Service.none.is_(True))
+    )
+    return session.scalars(query).first()
+
+
+def local_notes(session: Session, entry: FaqEntry, municipality: Municipality, language: str) -> Sequence[str]:
+    """The municipality's own notes under a national answer, in the reply's language."""
+    query = select(LocalNote.text).where(LocalNote.entry_id == entry.id, LocalNote.municipality_id == municipality.id,
+                                         LocalNote.language == language)
     return session.scalars(query).all()
 
 
@@ -78,9 +106,11 @@ def faq_entry(session: Session, key: str) -> FaqEntry | None:
 
 
 def faq_answer(session: Session, key: str, languages: Sequence[str]) -> tuple[FaqText, str] | None:
-    """The answer in the first of `languages` that has one, and that language."""
+    """The answer in the first of `languages` that has a current one (an outdated translation is passed
+    over for the next language: English, kept current by the editors), and that language."""
     texts = session.scalars(
-        select(FaqText).join(FaqEntry).where(FaqEntry.key == key, FaqText.language.in_(languages))
+        select(FaqText).join(FaqEntry)
+        .where(FaqEntry.key == key, FaqText.language.in_(languages), FaqText.outdated.is_(False))
     ).all()
     by_language = {text.language: text for text in texts}
     for language in languages:
@@ -96,6 +126,13 @@ def faq_questions(session: Session, language: str | None = None) -> Sequence[tup
     )
     if language:
         query = query.where(FaqQuestion.language == language)
+    return session.execute(query).tuples().all()
+
+
+def faq_answers(session: Session, language: str) -> Sequence[tuple[str, str]]:
+    """(key, answer) of every current answer in a language, for retrieval."""
+    query = select(FaqEntry.key, FaqText.answer).join(FaqEntry).where(
+        FaqText.language == language, FaqText.outdated.is_(False))
     return session.execute(query).tuples().all()
 
 

@@ -5,8 +5,10 @@ nothing. Loading is idempotent: rows are matched by their natural keys and broug
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +19,30 @@ from sqlalchemy.orm import Session
 from catalog import yaml_lines
 from catalog.models import (
     SERVICE_CATEGORIES,
+    AuditEntry,
     ChecklistStep,
     County,
     FaqEntry,
     FaqLocalCategory,
     FaqQuestion,
     FaqText,
+    LocalNote,
     Municipality,
+    SeedState,
     Service,
     ServiceCategory,
 )
-from catalog.seed_schema import Answer, Authority, ChecklistIn, CountyIn, MunicipalityIn, Questions, ServiceIn, TopicIn
+from catalog.seed_schema import (
+    Answer,
+    Authority,
+    ChecklistIn,
+    CountyIn,
+    LocalNotes,
+    MunicipalityIn,
+    Questions,
+    ServiceIn,
+    TopicIn,
+)
 from catalog.session import session_scope
 from common.languages import LANGUAGES
 from settings import ROOT
@@ -48,6 +63,8 @@ class Catalog:
     authorities: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, lang) -> authority line
     questions: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (key, lang) -> examples
     checklist: ChecklistIn | None = None
+    # (municipality slug, key, lang) -> note, from local_notes.yml; None without that file (notes left as they are)
+    local_notes: dict[tuple[str, str, str], str] | None = None
 
 
 def _validate(path: Path, root: Any, adapter: TypeAdapter | type[BaseModel], at: tuple = ()) -> Any:
@@ -105,8 +122,8 @@ def read_catalog(directory: Path = DEFAULT_DIR) -> Catalog:
     answer_adapter, questions_adapter = TypeAdapter(Answer), TypeAdapter(Questions)
     authority_adapter = TypeAdapter(Authority)
     for lang in LANGUAGES:
-        path = directory / "faq" / "authorities" / f"{lang}.yml"
-        if path.exists():
+        # One file per topic category and language, like the topics: answers, authority lines, questions.
+        for path in sorted((directory / "faq" / "authorities" / lang).glob("*.yml")):
             document = _read(path)
             for key in document:
                 _known_key(catalog, path, document, key)
@@ -116,8 +133,7 @@ def read_catalog(directory: Path = DEFAULT_DIR) -> Catalog:
             for key in document:
                 _known_key(catalog, path, document, key)
                 catalog.answers[(key, lang)] = _validate(path, document, answer_adapter, (key,))
-        path = directory / "faq" / "questions" / f"{lang}.yml"
-        if path.exists():
+        for path in sorted((directory / "faq" / "questions" / lang).glob("*.yml")):
             document = _read(path)
             for key in document:
                 _known_key(catalog, path, document, key)
@@ -137,6 +153,20 @@ def read_catalog(directory: Path = DEFAULT_DIR) -> Catalog:
             if step.faq not in catalog.topics:
                 line = yaml_lines.line_of(document, ("steps", index, "faq"))
                 raise SeedError(f"{path}:{line}: steps.{index}.faq: no such FAQ key {step.faq!r}")
+
+    path = directory / "local_notes.yml"  # written by `make content-export` once staff have written a note
+    if path.exists():
+        document = _read(path)
+        notes = _validate(path, document, TypeAdapter(LocalNotes))
+        catalog.local_notes = {}
+        for slug, by_key in notes.items():
+            if slug not in catalog.municipalities:
+                raise SeedError(f"{path}:{document.lines[slug]}: {slug}: no such municipality in municipalities/")
+            for key, by_language in by_key.items():
+                if key not in catalog.topics:
+                    raise SeedError(f"{path}:{document[slug].lines[key]}: {slug}.{key}: no such FAQ key in faq/topics")
+                for lang, text in by_language.items():
+                    catalog.local_notes[(slug, key, lang)] = text
     return catalog
 
 
@@ -178,7 +208,7 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
             {
                 "topic": topic, "authority": topic_in.authority, "source_url": topic_in.source_url,
                 "reviewed_on": topic_in.reviewed_on, "offer_checklist": topic_in.offer_checklist,
-                "see_also": list(topic_in.see_also),
+                "see_also": list(topic_in.see_also), "change_url": topic_in.change_url,
             },
         )
         _sync_local_links(session, entry, [categories[code] for code in topic_in.local])
@@ -203,6 +233,9 @@ def write_catalog(session: Session, catalog: Catalog) -> None:
                 },
             )
 
+    if catalog.local_notes is not None:
+        _sync_notes(session, catalog.local_notes)
+
 
 def _upsert(session: Session, model: type, match: dict, values: dict):
     row = session.scalars(select(model).filter_by(**match)).one_or_none()
@@ -221,11 +254,14 @@ def _sync_services(session: Session, categories: dict, services: list[ServiceIn]
     by_key = {(service.category.code, service.url): service for service in existing}
     wanted = set()
     for service_in in services:
-        key = (service_in.category, service_in.url)
+        url = service_in.checked_source if service_in.none else service_in.url
+        key = (service_in.category, url)
         wanted.add(key)
-        service = by_key.get(key) or Service(category=categories[service_in.category], url=service_in.url, **owner)
+        service = by_key.get(key) or Service(category=categories[service_in.category], url=url, **owner)
         session.add(service)
-        for name in ("name", "checked_source", "email", "phone", "address", "opening_hours"):
+        service.name = service_in.name or ""
+        service.none = service_in.none
+        for name in ("checked_source", "email", "phone", "address", "opening_hours"):
             setattr(service, name, getattr(service_in, name) or None)
     for key, service in by_key.items():
         if key not in wanted:
@@ -255,11 +291,56 @@ def _sync_questions(session: Session, entry: FaqEntry, lang: str, texts: list[st
     session.flush()
 
 
+def _sync_notes(session: Session, notes: dict[tuple[str, str, str], str]) -> None:
+    municipalities = {municipality.slug: municipality for municipality in session.scalars(select(Municipality))}
+    entries = {entry.key: entry for entry in session.scalars(select(FaqEntry))}
+    existing = {(note.municipality.slug, note.entry.key, note.language): note for note in session.scalars(select(LocalNote))}
+    for locator, note in existing.items():
+        if locator not in notes:
+            session.delete(note)
+    for (slug, key, lang), text in notes.items():
+        note = existing.get((slug, key, lang)) or LocalNote(
+            entry=entries[key], municipality=municipalities[slug], language=lang
+        )
+        note.text = text
+        session.add(note)
+    session.flush()
+
+
 def load(directory: Path = DEFAULT_DIR, database_url: str | None = None) -> Catalog:
     catalog = read_catalog(directory)
     with session_scope(database_url) as session:
         write_catalog(session, catalog)
+        _remember(session, files_hash(directory))
     return catalog
+
+
+def files_hash(directory: Path = DEFAULT_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.yml")):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _remember(session: Session, digest: str) -> None:
+    session.execute(delete(SeedState))
+    session.add(SeedState(files_hash=digest, loaded_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+
+
+def load_if_changed(directory: Path = DEFAULT_DIR, database_url: str | None = None) -> str:
+    """What `make run` does: load the seed files when they changed since the last load — unless staff have
+    changed content since then, which a reload would overwrite: those are kept, and the files wait until
+    the content is exported (`make content-export`) or `make db` is run on purpose. Says which it did."""
+    digest = files_hash(directory)
+    with session_scope(database_url) as session:
+        state = session.scalars(select(SeedState)).first()
+        if state is not None and state.files_hash == digest:
+            return "unchanged"
+        if state is not None and session.scalar(select(AuditEntry.id).where(AuditEntry.at > state.loaded_at).limit(1)):
+            return "kept staff changes"
+    load(directory, database_url)
+    return "loaded"
 
 
 def main(argv: list[str]) -> int:

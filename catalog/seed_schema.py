@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from catalog.models import SERVICE_CATEGORIES
+from catalog.models import ANSWER_MAX_CHARS, LOCAL_NOTE_MAX_CHARS, SERVICE_CATEGORIES
 from common.languages import LANGUAGES
 
 HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=500)]
@@ -18,9 +18,13 @@ class _Strict(BaseModel):
 
 
 class ServiceIn(_Strict):
+    """A service page, or (`none: true`) the statement that the municipality has no such service,
+    with `checked_source` the official page that shows it — never a wrong page in its place."""
+
     category: str
-    name: Text
-    url: HttpsUrl
+    name: Text | None = None
+    url: HttpsUrl | None = None
+    none: bool = False
     checked_source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]  # where it was verified
     email: str | None = None
     phone: str | None = None
@@ -33,6 +37,14 @@ class ServiceIn(_Strict):
         if value not in SERVICE_CATEGORIES:
             raise ValueError(f"unknown service category {value!r}; known: {', '.join(SERVICE_CATEGORIES)}")
         return value
+
+    @model_validator(mode="after")
+    def page_or_none(self) -> ServiceIn:
+        if self.none and (self.url or self.name):
+            raise ValueError("a `none: true` entry has no name or url, only the checked_source that shows it")
+        if not self.none and not (self.url and self.name):
+            raise ValueError("a service needs name and url (or `none: true` with checked_source)")
+        return self
 
 
 class CountyIn(_Strict):
@@ -73,6 +85,8 @@ class TopicIn(_Strict):
     offer_checklist: bool = False
     # Other topics whose official pages the answer also links (a first-steps answer names several authorities).
     see_also: list[str] = []
+    # The authority's own page about a rule change the answer states (e.g. the 2026 salary floor).
+    change_url: HttpsUrl | None = None
 
     @field_validator("local", mode="before")
     @classmethod
@@ -90,10 +104,13 @@ class TopicIn(_Strict):
         return value
 
 
-Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX_CHARS)]
 Authority = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Questions = Annotated[list[Question], Field(min_length=1)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LOCAL_NOTE_MAX_CHARS)]
+# local_notes.yml: municipality slug -> FAQ key -> language -> the municipality's note under that answer.
+LocalNotes = dict[str, dict[str, dict[Literal[LANGUAGES], Note]]]
 
 
 class ChecklistWhen(_Strict):

@@ -38,7 +38,10 @@ def prepare(database_url: str | None = None, model: Path | None = None) -> Path:
     """Migrate and seed the catalog, compile the gettext catalogs, train the model if its inputs changed
     (or use the given model)."""
     migrate.upgrade(database_url)
-    seed.load(database_url=database_url)
+    outcome = seed.load_if_changed(database_url=database_url)
+    if outcome == "kept staff changes":
+        log.warning("the seed files changed, but staff changed content since they were loaded: kept the staff's "
+                    "changes (export them with `make content-export`, or reload the files with `make db`)")
     compile_catalogs()
     if model is not None:
         return model
@@ -47,9 +50,8 @@ def prepare(database_url: str | None = None, model: Path | None = None) -> Path:
 
 
 def compile_catalogs() -> None:
-    subprocess.run(
-        [str(APP_BIN / "pybabel"), "compile", "-d", str(ROOT / "locales"), "-D", "messages"], check=True,
-    )
+    for domain in ("messages", "admin"):  # the bot's texts (six languages); the staff admin's (Swedish)
+        subprocess.run([str(APP_BIN / "pybabel"), "compile", "-d", str(ROOT / "locales"), "-D", domain], check=True)
 
 
 def _default_token() -> str:
@@ -99,18 +101,46 @@ class Stack:
             "TRACKER_URL": settings.tracker_url,
             "FALLBACK_CONTACT_URL": settings.fallback_contact_url,
             "MAX_MESSAGE_LENGTH": str(settings.max_message_length),
+            "MAX_MESSAGES_PER_MINUTE": str(settings.max_messages_per_minute),
+            # The messenger channels (bot/credentials.yml): every variable passed, empty when unset (channel off).
+            "PUBLIC_WEBHOOK_BASE_URL": settings.public_webhook_base_url,
+            "TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),
+            "TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret.get_secret_value(),
+            "TELEGRAM_API_URL": settings.telegram_api_url,
+            "FACEBOOK_PAGE_ACCESS_TOKEN": settings.facebook_page_access_token.get_secret_value(),
+            "FACEBOOK_SECRET": settings.facebook_secret.get_secret_value(),
+            "FACEBOOK_VERIFY": settings.facebook_verify.get_secret_value(),
+            "FACEBOOK_API_URL": settings.facebook_api_url,
+            "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+            "TWILIO_AUTH_TOKEN": settings.twilio_auth_token.get_secret_value(),
+            "TWILIO_WHATSAPP_NUMBER": settings.twilio_whatsapp_number,
+            "TWILIO_API_URL": settings.twilio_api_url,
             "SANIC_HOST": settings.bind_host,  # the action server's interface (rasa_sdk reads it)
             "RASA_TOKEN": self.token,
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             **self.env,
+            # The one allow-list for the app's widget API and Rasa's socket.io channel (bot/credentials.yml).
+            "CORS_ORIGINS": ",".join(self.origins()),
         }
+
+    def origins(self) -> list[str]:
+        """Browser origins allowed to use the widget (the app's API, Rasa's channels): CORS_ORIGINS — this stack's
+        own `env` first, then the settings — plus the stack's own page when it runs on other ports (tests,
+        benchmarks). Never "*" (the settings refuse it)."""
+        settings = get_settings()
+        configured = self.env.get("CORS_ORIGINS")
+        origins = settings.cors_origins if configured is None else \
+            [origin.strip() for origin in configured.split(",") if origin.strip()]
+        if self.app_port != settings.app_port:  # a stack on other ports (tests, benchmarks) serves its own page
+            origins = [*origins, f"http://localhost:{self.app_port}", f"http://127.0.0.1:{self.app_port}"]
+        if "*" in origins:
+            raise ValueError("CORS_ORIGINS must list origins; '*' is not allowed")
+        return list(dict.fromkeys(origins))
 
     def commands(self) -> dict[str, list[str]]:
         settings = get_settings()
-        origins = settings.cors_origins
-        if self.app_port != settings.app_port:  # a stack on other ports (tests, benchmarks) serves its own page
-            origins = [*origins, f"http://localhost:{self.app_port}", f"http://127.0.0.1:{self.app_port}"]
+        origins = self.origins()
         return {
             "actions": [str(APP_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
                         "--port", str(self.action_port)],

@@ -10,6 +10,7 @@ only when BIND_HOST says so; the default development profile needs nothing set.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,15 +41,37 @@ class Settings(BaseSettings):
     action_server_url: str = Field("", alias="ACTION_SERVER_URL")
     # The Rasa URL as the newcomer's browser reaches it (socket.io for the web widget).
     public_rasa_url: str = Field("", alias="PUBLIC_RASA_URL")
-    # Origins allowed to call Rasa's channels from a browser (comma-separated); never "*".
+    # Origins of the pages allowed to use the web widget — the app's widget API and Rasa's socket.io channel, one
+    # list (launcher/stack.py passes it to both) — comma-separated; never "*".
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="CORS_ORIGINS")
     # Token of Rasa's HTTP API, shared by the launcher with the app (tracker look-ups, model hot-swap).
     # Random per start in development; required in production.
     rasa_token: SecretStr = Field(SecretStr(""), alias="RASA_TOKEN")
+    # Signs the staff admin's session cookie. Random per start in development (sign in again after a
+    # restart); required in production.
+    admin_secret: SecretStr = Field(SecretStr(""), alias="ADMIN_SECRET")
     # Shown in every apology so a newcomer always has a human way forward.
     fallback_contact_url: str = Field("https://www.informationsverige.se/", alias="FALLBACK_CONTACT_URL")
     # Longer messages are refused before NLU (bot/channels.py); the widget's own maxlength.
     max_message_length: int = Field(2000, alias="MAX_MESSAGE_LENGTH", ge=1, le=100_000)
+    # More messages than this from one conversation within a minute are refused before NLU, on every channel
+    # (bot/channels.py). 0: no limit (benchmarks).
+    max_messages_per_minute: int = Field(30, alias="MAX_MESSAGES_PER_MINUTE", ge=0, le=10_000)
+    # Messenger channels (bot/messengers.py, README "Messenger channels"): each is off while its token is unset.
+    # The public HTTPS address of the Rasa server as the platforms reach it: Telegram's webhook is registered
+    # there, Twilio signs its requests with it.
+    public_webhook_base_url: str = Field("", alias="PUBLIC_WEBHOOK_BASE_URL")
+    telegram_token: SecretStr = Field(SecretStr(""), alias="TELEGRAM_TOKEN")
+    telegram_webhook_secret: SecretStr = Field(SecretStr(""), alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_api_url: str = Field("", alias="TELEGRAM_API_URL")  # default: Telegram's own (tests: a fake)
+    facebook_page_access_token: SecretStr = Field(SecretStr(""), alias="FACEBOOK_PAGE_ACCESS_TOKEN")
+    facebook_secret: SecretStr = Field(SecretStr(""), alias="FACEBOOK_SECRET")
+    facebook_verify: SecretStr = Field(SecretStr(""), alias="FACEBOOK_VERIFY")
+    facebook_api_url: str = Field("", alias="FACEBOOK_API_URL")  # default: graph.facebook.com
+    twilio_account_sid: str = Field("", alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr = Field(SecretStr(""), alias="TWILIO_AUTH_TOKEN")
+    twilio_whatsapp_number: str = Field("", alias="TWILIO_WHATSAPP_NUMBER")
+    twilio_api_url: str = Field("", alias="TWILIO_API_URL")  # default: api.twilio.com
     # The content report flags answers not reviewed within this many days.
     content_max_age_days: int = Field(365, alias="CONTENT_MAX_AGE_DAYS", ge=1)
     locales_dir: Path = ROOT / "locales"
@@ -74,14 +97,49 @@ class Settings(BaseSettings):
             object.__setattr__(self, name, value)
         if "*" in self.cors_origins:
             raise ValueError("CORS_ORIGINS must list origins; '*' is not allowed")
+        self._messengers_complete()
         if self.profile == "production":
             token = self.rasa_token.get_secret_value()
             if token.strip().lower() in PLACEHOLDERS or len(token) < MIN_SECRET_LENGTH:
                 raise ValueError(f"RASA_TOKEN must be a real secret of at least {MIN_SECRET_LENGTH} characters "
                                  "in production (it is empty or a placeholder)")
+            secret = self.admin_secret.get_secret_value()
+            if secret.strip().lower() in PLACEHOLDERS or len(secret) < MIN_SECRET_LENGTH:
+                raise ValueError(f"ADMIN_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} characters "
+                                 "in production (it is empty or a placeholder)")
             if self.database_url.startswith("sqlite") or self.tracker_url.startswith("sqlite"):
                 raise ValueError("production needs DATABASE_URL and TRACKER_URL on a database server, not SQLite")
         return self
+
+
+    def messengers(self) -> list[str]:
+        """The messenger channels that are configured (their token set)."""
+        tokens = {"telegram": self.telegram_token.get_secret_value(),
+                  "facebook": self.facebook_page_access_token.get_secret_value(), "whatsapp": self.twilio_account_sid}
+        return [name for name, token in tokens.items() if token.strip()]
+
+    def _messengers_complete(self) -> None:
+        """A channel with its token set has what authenticates its webhook; none is served half-configured."""
+        needs = {
+            "telegram": {"TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret.get_secret_value(),
+                         "PUBLIC_WEBHOOK_BASE_URL": self.public_webhook_base_url},
+            "facebook": {"FACEBOOK_SECRET": self.facebook_secret.get_secret_value(),
+                         "FACEBOOK_VERIFY": self.facebook_verify.get_secret_value()},
+            "whatsapp": {"TWILIO_AUTH_TOKEN": self.twilio_auth_token.get_secret_value(),
+                         "TWILIO_WHATSAPP_NUMBER": self.twilio_whatsapp_number,
+                         "PUBLIC_WEBHOOK_BASE_URL": self.public_webhook_base_url},
+        }
+        for channel in self.messengers():
+            missing = [name for name, value in needs[channel].items() if not value.strip()]
+            if missing:
+                raise ValueError(f"the {channel} channel is configured but {', '.join(missing)} is not set")
+        secret = self.telegram_webhook_secret.get_secret_value()
+        if self.telegram_token.get_secret_value() and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1–256 characters A–Z, a–z, 0–9, _ and - (Telegram's rule)")
+        if self.profile == "production" and self.public_webhook_base_url and \
+                not self.public_webhook_base_url.startswith("https://"):
+            raise ValueError("PUBLIC_WEBHOOK_BASE_URL must be an https:// address in production (the platforms "
+                             "call only HTTPS webhooks)")
 
 
 @lru_cache(maxsize=1)

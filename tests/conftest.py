@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -38,8 +40,9 @@ def sqlite_url(tmp_path) -> str:
 
 
 @contextmanager
-def _postgres_database() -> Iterator[str]:
-    """A throw-away database on the local server, dropped afterwards (never the configured one)."""
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A throw-away database on the local server (a copy of `template` if given), dropped afterwards (never the
+    configured one)."""
     if not POSTGRES:
         if os.environ.get("CI") == "true":  # CI has PostgreSQL: its absence is a failure, not a skip
             pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} (CI=true)")
@@ -47,7 +50,7 @@ def _postgres_database() -> Iterator[str]:
     name = f"lotsen_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
@@ -70,36 +73,54 @@ def database_url(request) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
 
 
-@pytest.fixture
-def catalog_url(database_url) -> str:
-    """A migrated database loaded with the repository's seed files."""
-    migrate.upgrade(database_url)
-    seed.load(database_url=database_url)
-    return database_url
+@pytest.fixture(scope="session")
+def _seeded_sqlite_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "catalog.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    seed.load(database_url=f"sqlite:///{path}")
+    db.get_engine(f"sqlite:///{path}").dispose()
+    return path
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request, tmp_path_factory) -> Iterator[str]:
-    """One seeded catalog per backend, shared by read-only tests."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('catalog') / 'catalog.db'}"
-        migrate.upgrade(url)
-        seed.load(database_url=url)
-        yield url
-        return
+@pytest.fixture(scope="session")
+def _seeded_postgres_template() -> Iterator[str]:
     with _postgres_database() as url:
         migrate.upgrade(url)
         seed.load(database_url=url)
+        db.get_engine(url).dispose()  # a template database may have no open connections
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def catalog_url(request, tmp_path) -> Iterator[str]:
+    """A fresh, migrated database loaded with the repository's seed files, each test its own: a copy of one
+    seeded per session (SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE), not a seeding per test."""
+    if request.param == "sqlite":
+        path = tmp_path / "catalog.db"
+        shutil.copyfile(request.getfixturevalue("_seeded_sqlite_file"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("_seeded_postgres_template")
+    with _postgres_database(template=template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request) -> Iterator[str]:
+    """One seeded catalog per backend, shared by read-only tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{request.getfixturevalue('_seeded_sqlite_file')}"
+        return
+    with _postgres_database(template=request.getfixturevalue("_seeded_postgres_template")) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def seeded_sqlite(tmp_path_factory) -> str:
+def seeded_sqlite(tmp_path_factory, _seeded_sqlite_file) -> str:
     """A seeded SQLite catalog for tests that need one database, not both backends."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('catalog1') / 'catalog.db'}"
-    migrate.upgrade(url)
-    seed.load(database_url=url)
-    return url
+    path = tmp_path_factory.mktemp("catalog1") / "catalog.db"
+    shutil.copyfile(_seeded_sqlite_file, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def list_municipalities(session: SessionDep) -> list[MunicipalityOut]:
         MunicipalityOut(
             name=m.name, official_name=m.official_name, scb_code=m.scb_code, county=m.county.name,
             website=m.website,
-            services=[ServiceOut(category=s.category.code, name=s.name, url=s.url) for s in m.services],
+            services=[ServiceOut(category=s.category.code, name=s.name, url=s.url) for s in m.services if not s.none],
         )
         for m in queries.municipalities(session)
     ]

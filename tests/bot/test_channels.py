@@ -77,3 +77,35 @@ def test_a_blank_socket_message_is_ignored():
     _, handler, received, emitted = socket_channel()
     asyncio.run(handler("sid", {"message": "  \n", "session_id": "s1", "customData": {}}))
     assert received == [] and emitted.messages == []
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_rate_limit_counts_each_conversation_within_a_minute_and_tells_once():
+    clock = Clock()
+    limits = channels.Limits(max_length=10, per_minute=3, clock=clock)
+    assert [limits.check("rest", "a", "hej") for _ in range(3)] == [None, None, None]
+    assert limits.check("rest", "b", "hej") is None  # another conversation has its own minute
+    first, second = limits.check("rest", "a", "hej"), limits.check("rest", "a", "hej")
+    assert (first.reason, first.tell, second.reason, second.tell) == ("too_fast", True, "too_fast", False)
+    assert 1 <= first.retry_after <= 60
+    clock.now += 61
+    assert limits.check("rest", "a", "hej") is None
+    assert limits.check("rest", "a", "x" * 11).reason == "too_long"  # a refused message counts towards the rate too
+    assert all(channels.Limits(per_minute=0).check("rest", "a", "hej") is None for _ in range(100))  # 0: no limit
+
+
+def test_a_flood_on_socket_io_gets_one_localized_reply():
+    channel, handler, received, emitted = socket_channel()
+    channel.limits = channels.Limits(max_length=20, per_minute=2)
+    for _ in range(4):
+        asyncio.run(handler("sid", {"message": "hej", "session_id": "s2", "customData": {"language": "uk"}}))
+    assert len(received) == 2
+    [(event, data, room)] = emitted.messages
+    assert "хвилину" in data["text"] and data["metadata"]["language"] == "uk"

@@ -63,7 +63,8 @@ def test_checklist_steps_apply_to_the_situation(seeded, situation, present, abse
         steps = queries.checklist(session, situation)
         keys = [step.key for step in steps]
         assert present <= set(keys) and not absent & set(keys)
-        assert keys.index("registration") < keys.index("swedish")  # ordered as in checklist.yml
+        registration = "registration_protection" if situation["purpose"] == "protection" else "registration"
+        assert keys.index(registration) < keys.index("swedish")  # ordered as in checklist.yml
 
 
 def test_retrieval_finds_the_entry_of_a_paraphrase(seeded):
@@ -88,3 +89,22 @@ def test_places_are_found_by_locality_and_counties_by_their_many_names(seeded):
             assert queries.find_county(session, name).key == "varmland"
         assert queries.find_county(session, "Jämtland Härjedalen").key == "jamtland"
         assert queries.find_county(session, "Skåne") is None
+
+
+def test_a_topic_added_by_staff_is_answered_by_retrieval_until_published(catalog_url):
+    from catalog import editing
+    from catalog.search import untrained_override
+
+    question = "where do I get a fishing licence for the lakes in Jämtland?"
+    with session_scope(catalog_url) as session:
+        assert untrained_override(session, question, "en") is None  # every topic is in the model
+        editing.create_topic(
+            session, None, "fishing_licence", category="everyday", authority="Länsstyrelsen",
+            source_url="https://www.lansstyrelsen.se/jamtland/fiske", reviewed_on="2026-12-05",
+            answers={"en": "Fishing in lakes needs a fishing licence (fiskekort) from the water's owners."},
+            questions={"en": ["how do I get a fishing licence", "fishing licence for lakes", "fiskekort where to buy",
+                              "can I go fishing in the lakes", "fishing permit in the lakes, where?"]})
+    with session_scope(catalog_url) as session:
+        assert untrained_override(session, question, "en") == "fishing_licence"
+        assert untrained_override(session, "how do I apply for a work permit?", "en") is None
+        assert best_faq_key(session, "fishing licence lakes", "en") == "fishing_licence"

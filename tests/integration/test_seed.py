@@ -57,11 +57,13 @@ def _broken_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
         ("municipalities/krokom.yml", 'scb_code: "2309"', 'scb_code: "23X9"', r"krokom.yml:\d+: scb_code: String should match"),
         ("municipalities/karlstad.yml", "county: varmland", "county: dalarna", r"karlstad.yml:\d+: county: unknown county"),
         ("municipalities/ostersund.yml", "category: preschool", "category: kindergarten", r"ostersund.yml:\d+: services.\d+.category"),
-        ("faq/topics/permits.yml", "reviewed_on: 2026-11-27", "reviewed_on: someday", r"permits.yml:\d+: work_permit.reviewed_on"),
+        ("faq/topics/permits.yml", "reviewed_on: 2026-11-27", "reviewed_on: someday", r"permits.yml:\d+: \w+.reviewed_on: Input should be a valid date"),
         ("faq/topics/housing.yml", "source_url: https://", "source_url: http://", r"housing.yml:\d+: find_rental.source_url"),
         ("faq/answers/en/permits.yml", "work_permit:", "no_such_key:", r"permits.yml:\d+: no_such_key: no such FAQ key"),
         ("checklist.yml", "faq: sfi", "faq: swedish_lessons", r"checklist.yml:\d+: steps.\d+.faq: no such FAQ key"),
         ("counties/jamtland.yml", 'code: "23"', "code: [", r"jamtland.yml:\d+: \(syntax\)"),
+        ("municipalities/ostersund.yml", "category: preschool", "category: preschool\n    none: true",
+         r"ostersund.yml:\d+: services.\d+.*`none: true` entry has no name or url"),
     ],
 )
 def test_invalid_file_is_rejected_with_file_line_and_field_and_changes_nothing(
@@ -98,3 +100,20 @@ def test_edits_in_seed_files_update_rows_in_place(catalog_url, tmp_path):
         krokom = session.scalars(select(Municipality).filter_by(name="Krokom")).one()
         assert krokom.official_name == "Krokoms kommun (test)"
     assert counts(catalog_url)["Municipality"] == 24
+
+
+def test_make_run_reloads_changed_files_but_never_over_staff_changes(sqlite_url, tmp_path):
+    from catalog import editing
+
+    migrate.upgrade(sqlite_url)
+    copy = _broken_copy(tmp_path, "municipalities/krokom.yml", "official_name: Krokoms kommun", "official_name: Krokoms kommun")
+    assert seed.load_if_changed(copy, sqlite_url) == "loaded"
+    assert seed.load_if_changed(copy, sqlite_url) == "unchanged"
+    with session_scope(sqlite_url) as session:  # a member of staff edits an answer
+        editing.save_answer(session, None, "sfi", "de", "Von der Redaktion geändert.")
+    path = copy / "municipalities/krokom.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Krokoms kommun", "Krokoms kommun (ny)"), encoding="utf-8")
+    assert seed.load_if_changed(copy, sqlite_url) == "kept staff changes"
+    with session_scope(sqlite_url) as session:
+        text = session.scalars(select(FaqText).join(FaqEntry).where(FaqEntry.key == "sfi", FaqText.language == "de")).one()
+        assert text.answer == "Von der Redaktion geändert."

@@ -8,9 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from api.deps import get_session
 from api.main import create_app
+from catalog.models import FaqEntry, Municipality
+from catalog.session import session_scope
 from common.messages import RESPONSES
 from tests.conftest import session_on
 
@@ -63,7 +66,7 @@ def test_faq_answer_combines_national_answer_source_and_municipal_page(client):
 def test_faq_answer_formats_the_review_date_for_the_locale(client):
     german = client.post("/nlg", json=rasa_request("utter_faq_answer", "de", faq_key="work_permit")).json()["text"]
     arabic = client.post("/nlg", json=rasa_request("utter_faq_answer", "ar", faq_key="work_permit")).json()["text"]
-    assert "27. November 2026" in german and "نوفمبر" in arabic
+    assert "5. Dezember 2026" in german and "ديسمبر" in arabic  # work_permit reviewed on 2026-12-05
     assert "migrationsverket.se" in german and "migrationsverket.se" in arabic
 
 
@@ -155,3 +158,19 @@ def test_a_municipalitys_own_facts(client, language):
 def test_broad_first_steps_offer_the_checklist(client):
     text = text_of(client, "utter_faq_answer", "sv", faq_key="first_steps_work_non_eu")
     assert "migrationsverket.se" in text and "checklista" in text
+
+
+def test_a_rule_change_and_a_missing_service_are_said_in_the_reply(catalog_url):
+    with session_scope(catalog_url) as session:
+        entry = session.scalars(select(FaqEntry).filter_by(key="housing_queue")).one()
+        entry.change_url = "https://www.boverket.se/change"
+        karlstad = session.scalars(select(Municipality).filter_by(name="Karlstad")).one()
+        for service in karlstad.services:
+            service.none = service.category.code == "housing_company" or service.none
+    app = create_app()
+    app.dependency_overrides[get_session] = session_on(catalog_url)
+    with TestClient(app) as client:
+        text = text_of(client, "utter_faq_answer", "sv", faq_key="housing_queue", municipality="Karlstad")
+    assert "Om ändringen: https://www.boverket.se/change" in text
+    none_line = next(line for line in text.splitlines() if "kommunen har ingen" in line)
+    assert "Karlstad" in none_line and "kbab.se" in none_line  # the page that shows it, not a link to use

@@ -7,13 +7,21 @@ from pydantic import ValidationError
 from settings import Settings
 
 PRODUCTION = {"LOTSEN_PROFILE": "production", "DATABASE_URL": "postgresql+psycopg://lotsen@db/lotsen",
-              "TRACKER_URL": "postgresql://lotsen@db/lotsen_tracker", "RASA_TOKEN": "a" * 32}
+              "TRACKER_URL": "postgresql://lotsen@db/lotsen_tracker", "RASA_TOKEN": "a" * 32, "ADMIN_SECRET": "b" * 32}
+
+
+TELEGRAM = {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_SECRET": "s3cret-_token",
+            "PUBLIC_WEBHOOK_BASE_URL": "https://chat.example.se"}
+FACEBOOK = {"FACEBOOK_PAGE_ACCESS_TOKEN": "EAA", "FACEBOOK_SECRET": "app-secret", "FACEBOOK_VERIFY": "verify"}
+WHATSAPP = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "token", "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+            "PUBLIC_WEBHOOK_BASE_URL": "https://chat.example.se"}
+MESSENGERS = {*TELEGRAM, *FACEBOOK, *WHATSAPP, "TELEGRAM_API_URL", "FACEBOOK_API_URL", "TWILIO_API_URL"}
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
     for name in ("LOTSEN_PROFILE", "DATABASE_URL", "TRACKER_URL", "RASA_TOKEN", "CORS_ORIGINS", "APP_PORT",
-                 "RASA_PORT", "BIND_HOST", "MAX_MESSAGE_LENGTH"):
+                 "RASA_PORT", "BIND_HOST", "MAX_MESSAGE_LENGTH", "MAX_MESSAGES_PER_MINUTE", *MESSENGERS):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -60,4 +68,36 @@ def test_invalid_values_are_refused_with_the_variable_named(monkeypatch, environ
 
 def test_the_token_never_prints(monkeypatch):
     found = settings(monkeypatch, **PRODUCTION)
-    assert "a" * 32 not in repr(found) and "a" * 32 not in str(found.model_dump())
+    for secret in ("a" * 32, "b" * 32):
+        assert secret not in repr(found) and secret not in str(found.model_dump())
+
+
+def test_production_refuses_a_placeholder_admin_secret(monkeypatch):
+    with pytest.raises(ValidationError, match="ADMIN_SECRET"):
+        settings(monkeypatch, **{**PRODUCTION, "ADMIN_SECRET": "changeme"})
+
+
+def test_messengers_are_off_until_configured_and_on_when_complete(monkeypatch):
+    assert settings(monkeypatch).messengers() == []
+    found = settings(monkeypatch, **{**TELEGRAM, **FACEBOOK, **WHATSAPP})
+    assert found.messengers() == ["telegram", "facebook", "whatsapp"] and found.max_messages_per_minute == 30
+
+
+@pytest.mark.parametrize("environment, missing", [
+    ({**TELEGRAM, "TELEGRAM_WEBHOOK_SECRET": ""}, "TELEGRAM_WEBHOOK_SECRET"),
+    ({**TELEGRAM, "PUBLIC_WEBHOOK_BASE_URL": ""}, "PUBLIC_WEBHOOK_BASE_URL"),
+    ({**FACEBOOK, "FACEBOOK_SECRET": ""}, "FACEBOOK_SECRET"),
+    ({**FACEBOOK, "FACEBOOK_VERIFY": ""}, "FACEBOOK_VERIFY"),
+    ({**WHATSAPP, "TWILIO_AUTH_TOKEN": ""}, "TWILIO_AUTH_TOKEN"),
+    ({**WHATSAPP, "TWILIO_WHATSAPP_NUMBER": ""}, "TWILIO_WHATSAPP_NUMBER"),
+    ({**TELEGRAM, "TELEGRAM_WEBHOOK_SECRET": "has spaces"}, "TELEGRAM_WEBHOOK_SECRET"),
+])
+def test_a_messenger_is_never_half_configured(monkeypatch, environment, missing):
+    with pytest.raises(ValidationError, match=missing):
+        settings(monkeypatch, **environment)
+
+
+def test_production_needs_an_https_webhook_address(monkeypatch):
+    with pytest.raises(ValidationError, match="https"):
+        settings(monkeypatch, **PRODUCTION, **{**WHATSAPP,
+                                                                      "PUBLIC_WEBHOOK_BASE_URL": "http://chat.example.se"})

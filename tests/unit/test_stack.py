@@ -45,3 +45,16 @@ def test_rasa_starts_through_the_patch_installer_with_the_settings_it_needs(stac
     for name in ("NLG_URL", "ACTION_SERVER_URL", "TRACKER_URL", "FALLBACK_CONTACT_URL", "MAX_MESSAGE_LENGTH"):
         assert environment[name]  # filled into bot/endpoints.yml and bot/credentials.yml by Rasa
     assert environment["NLG_URL"] == "http://127.0.0.1:6000/nlg" and environment["MAX_MESSAGE_LENGTH"] == "2000"
+
+
+def test_every_variable_in_the_rasa_configuration_is_passed_even_when_unset(stack):
+    import re
+
+    from settings import ROOT
+
+    environment = stack.environment()
+    for name in ("credentials.yml", "endpoints.yml"):
+        text = "\n".join(line.split("#")[0] for line in (ROOT / "bot" / name).read_text().splitlines())
+        for variable in re.findall(r"\$\{(\w+)\}", text):
+            assert variable in environment, f"bot/{name} needs {variable}; the launcher must pass it"
+    assert environment["MAX_MESSAGES_PER_MINUTE"] == "30"
