@@ -79,9 +79,10 @@ def test_health_reports_every_part(stack):
 
 def test_chat_page_and_widget_are_served_locally(stack):
     page = httpx.get(f"{stack.app_url}/", timeout=10).text
-    assert 'role="log"' in page and "/static/vendor/socket.io.min.js" in page and "http://cdn" not in page
-    assert httpx.get(f"{stack.app_url}/static/vendor/socket.io.min.js", timeout=10).status_code == 200
-    assert httpx.get(f"{stack.app_url}/static/widget.js", timeout=10).status_code == 200
+    assert "/widget.js" in page and "http://cdn" not in page and "https://cdn" not in page
+    script = httpx.get(f"{stack.app_url}/widget.js", timeout=10)
+    assert script.status_code == 200 and "socket.io" in script.text.lower()  # the client is bundled, not fetched
+    assert httpx.get(f"{stack.app_url}/static/widget.css", timeout=10).status_code == 200
 
 
 def test_conversation_language_api_follows_the_assistant(stack, chat):
