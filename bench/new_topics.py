@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import delete, select
 
 from bot.build.export import export
-from bot.build.model import ensure_model
+from bot.build.model import MODELS, ensure_model
 from catalog import migrate, seed, staff
 from catalog.models import FaqEntry
 from catalog.search import best_topic, plain
@@ -189,7 +189,8 @@ def main() -> int:
         admin.post("/admin/publish", "/admin/publish", {})
         status, publish_seconds = wait_for_publish(admin)
         after = ask_all(stack, rows, answers) if status == "done" else None
-        published = httpx.get(f"{stack.rasa_url}/status", params={"token": stack.token}).json()["model_file"]
+        # /status names the model file; PUT /model needs its path
+        published = str(MODELS / httpx.get(f"{stack.rasa_url}/status", params={"token": stack.token}).json()["model_file"])
         result["withheld_topics"] = {"questions": len(rows), "right_before_publish": before,
                                      "right_after_publish": after, "publish_status": status,
                                      "publish_seconds": round(publish_seconds)}
