@@ -63,9 +63,13 @@ def _audit(session: Session, account: StaffAccount | None, kind: str, target: st
     return entry
 
 
+KEEP = object()  # save_answer's authority when the caller does not give one: the stored line stays
+
+
 def save_answer(session: Session, account: StaffAccount | None, key: str, language: str, answer: str | None,
-                authority: str | None = None) -> AuditEntry:
-    """An answer (and its authority line) in one language; a Swedish or English change outdates the others."""
+                authority: str | None | object = KEEP) -> AuditEntry:
+    """An answer (and its authority line: None or "" clears it, KEEP leaves it) in one language; a Swedish or
+    English change outdates the others."""
     if language not in LANGUAGES:
         raise EditError(f"unknown language {language!r}")
     entry = _entry(session, key)
@@ -80,7 +84,9 @@ def save_answer(session: Session, account: StaffAccount | None, key: str, langua
             text = FaqText(entry=entry, language=language, answer=answer)
             session.add(text)
         changed = text.answer != answer
-        text.answer, text.authority, text.outdated = answer, (authority or "").strip() or None, False
+        if authority is not KEEP:
+            text.authority = (authority or "").strip() or None
+        text.answer, text.outdated = answer, False
         if changed and language in SOURCE_LANGUAGES:
             for other in entry.texts:
                 if other.language not in SOURCE_LANGUAGES:

@@ -117,3 +117,21 @@ def test_make_run_reloads_changed_files_but_never_over_staff_changes(sqlite_url,
     with session_scope(sqlite_url) as session:
         text = session.scalars(select(FaqText).join(FaqEntry).where(FaqEntry.key == "sfi", FaqText.language == "de")).one()
         assert text.answer == "Von der Redaktion geändert."
+
+
+def test_an_answer_saved_without_an_authority_line_keeps_it_and_an_empty_one_clears_it(catalog_url):
+    from catalog import editing
+
+    def authority() -> str | None:
+        with session_scope(catalog_url) as session:
+            return session.scalars(select(FaqText.authority).join(FaqEntry)
+                                   .where(FaqEntry.key == "sfi", FaqText.language == "de")).one()
+
+    kept = authority()
+    assert kept
+    with session_scope(catalog_url) as session:
+        editing.save_answer(session, None, "sfi", "de", "Von der Redaktion geändert.")
+    assert authority() == kept
+    with session_scope(catalog_url) as session:
+        editing.save_answer(session, None, "sfi", "de", "Noch einmal geändert.", "")
+    assert authority() is None
