@@ -7,6 +7,7 @@ failure keeps the current model and records why. The admin allows one run at a t
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import traceback
@@ -24,6 +25,8 @@ from catalog.session import session_scope
 from settings import get_settings
 
 LOG_LINES = 40
+# Its own build folder: `make run`, `make model` and benchmarks export to .build/train meanwhile.
+BUILD = ROOT / ".build" / "publish"
 SWAP_TIMEOUT = 300.0  # loading a model takes seconds; a cold start of the encoder can take longer
 
 
@@ -40,15 +43,16 @@ def _update(run_id: int, **values) -> None:
 
 def train(run_id: int) -> str:
     """Train on the exported inputs, streaming the output's tail into the run; the model's path."""
-    name = f"lotsen-{inputs_hash()}"
+    name = f"lotsen-{inputs_hash(build=BUILD)}"
     model = MODELS / f"{name}.tar.gz"
     if model.exists():
         _update(run_id, log_tail=f"model {name} exists for these inputs: no training needed")
         return str(model)
     MODELS.mkdir(parents=True, exist_ok=True)
     tail: deque[str] = deque(maxlen=LOG_LINES)
-    process = subprocess.Popen(train_command(ROOT / "config.yml", name), cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(train_command(ROOT / "config.yml", name, build=BUILD), cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "LOTSEN_GAZETTEER": str(BUILD / "gazetteer.yml")})
     assert process.stdout is not None
     for count, line in enumerate(process.stdout):
         tail.append(line.rstrip())
@@ -71,7 +75,7 @@ def swap(model: str) -> None:
 def run(run_id: int) -> int:
     _update(run_id, status="training", started_at=_now())
     try:
-        export()  # the questions as they are now in the database
+        export(BUILD)  # the questions as they are now in the database
         with session_scope() as session:
             keys = sorted({key for key, _language, _text in queries.faq_questions(session)})
         model = train(run_id)

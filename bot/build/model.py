@@ -16,22 +16,25 @@ MODELS = ROOT / ".build" / "models"
 RASA = ROOT / ".venv" / "bot" / "bin" / "rasa"
 
 
-def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True) -> str:
-    """Of the config, the training inputs and (`code`) Lotsen's own NLU components and policies."""
+def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True, build: Path = BUILD) -> str:
+    """Of the config, the training inputs in `build` and (`code`) Lotsen's own NLU components and policies.
+    The inputs count by their place inside `build`, so the same inputs give the same name in any build folder."""
     digest = hashlib.sha256()
-    files = [config, *sorted(BUILD.rglob("*.yml"))]
+    files = [(config, config.relative_to(ROOT)), *((path, BUILD.relative_to(ROOT) / path.relative_to(build))
+                                                    for path in sorted(build.rglob("*.yml")))]
     if code:
-        files += [*sorted((ROOT / "bot" / "components").glob("*.py")), ROOT / "bot" / "policies.py"]
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
+        files += [(path, path.relative_to(ROOT)) for path in
+                  [*sorted((ROOT / "bot" / "components").glob("*.py")), ROOT / "bot" / "policies.py"]]
+    for path, name in files:
+        digest.update(str(name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def train_command(config: Path, name: str, out: Path = MODELS) -> list[str]:
+def train_command(config: Path, name: str, out: Path = MODELS, build: Path = BUILD) -> list[str]:
     return [
-        str(RASA), "train", "--config", str(config), "--domain", str(BUILD / "domain"),
-        "--data", str(BUILD / "data"), "--out", str(out), "--fixed-model-name", name,
+        str(RASA), "train", "--config", str(config), "--domain", str(build / "domain"),
+        "--data", str(build / "data"), "--out", str(out), "--fixed-model-name", name,
         "--skip-validation",  # a minute and a half on this data; `make test` runs `rasa data validate` instead
     ]
 

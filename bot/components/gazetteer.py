@@ -8,6 +8,7 @@ The gazetteer file is exported from the catalog (`make model`) and stored inside
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Text, Tuple
@@ -103,7 +104,8 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
         return json.loads(data.decode("utf-8"))
 
     def train(self, training_data: TrainingData) -> Resource:
-        path = Path(self.config["gazetteer"])
+        # a publish trains from its own build folder (launcher.publish) and says so in the environment
+        path = Path(os.environ.get("LOTSEN_GAZETTEER") or self.config["gazetteer"])
         if not path.exists():
             raise FileNotFoundError(f"MunicipalityGazetteer: gazetteer file {path} not found (run `make model`)")
         places = yaml.safe_load(path.read_text(encoding="utf-8"))["places"]
