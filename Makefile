@@ -20,7 +20,7 @@ lint: env ## ruff, and the import contracts that keep the layers (.importlinter)
 	$(APP)/ruff check .
 	$(APP)/lint-imports
 
-test-fast: env lint ## Unit and integration tests only (no model training)
+test-fast: env lint widget ## Unit and integration tests only (no model training)
 	$(APP)/python -m pytest -q tests --ignore tests/bot -m "not e2e"
 
 eval: model ## NLU per language (Lotsen vs Rasa's default pipeline) and answers end to end -> bench/results/
