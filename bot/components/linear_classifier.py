@@ -21,7 +21,6 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy import sparse
 
 from bot.components.arabizi import skeleton
 from bot.components.storage import StoredComponent
@@ -55,13 +54,18 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             self._prepare()
 
     def _prepare(self) -> None:
-        # Scored as sparse features @ a C-ordered float32 weight matrix: sklearn's decision_function would copy
-        # the (features x intents) matrix on every call to match dtype and memory order.
+        # Scored with a C-ordered float32 weight matrix: sklearn's decision_function would copy the
+        # (features x intents) matrix on every call to match dtype and memory order. Each channel is read once
+        # here, not per message (the union's transform goes through joblib, each vectorizer's re-checks its fit
+        # and rebuilds its idf matrix): analyzer, vocabulary, idf, channel weight, first column.
         svm = self._model[-1]
-        # the union's vectorizers called directly: FeatureUnion.transform goes through joblib for every message
         union = self._model[0]
-        self._vectorizers = [(vectorizer, (union.transformer_weights or {}).get(name, 1.0))
-                             for name, vectorizer in union.transformer_list]
+        self._channels, offset = [], 0
+        for name, vectorizer in union.transformer_list:
+            weight = (union.transformer_weights or {}).get(name, 1.0)
+            self._channels.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
+                                   vectorizer.idf_.astype(np.float32), np.float32(weight), offset))
+            offset += len(vectorizer.vocabulary_)
         self._weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
         self._intercept = svm.intercept_.astype(np.float32)
         self._classes = [str(name) for name in svm.classes_]
@@ -91,15 +95,28 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
 
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""
-        normalised = [normalise(text) for text in texts]
-        channels = [(vectorizer.transform(normalised), weight) for vectorizer, weight in self._vectorizers]
-        # scaled only where weighted: a product would copy the two big channels on every message
-        features = sparse.hstack([matrix if weight == 1.0 else matrix * weight for matrix, weight in channels],
-                                 format="csr")
-        margins = (features @ self._weights + self._intercept) / self.config["temperature"]
+        margins = np.vstack([self._margins(normalise(text)) for text in texts]) / self.config["temperature"]
         margins -= margins.max(axis=1, keepdims=True)
         exp = np.exp(margins)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def _margins(self, text: str) -> np.ndarray:
+        """The SVM's margins for one text: TfidfVectorizer's sublinear, l2-normalised features of each channel
+        (same numbers as its transform), dotted with only the weight rows of the features present."""
+        margins = self._intercept.copy()
+        for analyze, vocabulary, idf, weight, offset in self._channels:
+            counts: Dict[int, int] = {}
+            for feature in analyze(text):
+                index = vocabulary.get(feature)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+            values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1) * idf[columns]
+            values *= weight / np.linalg.norm(values)
+            margins += values @ self._weights[columns + offset]
+        return margins
 
     def process(self, messages: List[Message]) -> List[Message]:
         scored = [m for m in messages if m.get(TEXT) and self._model is not None]

@@ -82,3 +82,24 @@ def test_arabic_script_examples_teach_the_linear_classifier_arabizi(tmp_path):
     with_skeleton, without = trained(LinearIntentClassifier.get_default_config()["skeleton_weight"]), trained(0.0)
     assert {text: intent(with_skeleton, text) for text in questions} == questions
     assert {text: intent(without, text) for text in questions} != questions  # the skeleton made the difference
+
+
+def test_linear_scores_are_sklearns_own_numbers(tmp_path):
+    """The per-message fast path (own tf-idf on present features only) gives the fitted pipeline's margins."""
+    import numpy as np
+
+    from bot.components.linear_classifier import LinearIntentClassifier, normalise
+
+    examples = {**EXAMPLES, "faq_work_permit": ["work permit please", "arbetstillstånd för sjuksköterska",
+                                                "Arbeitserlaubnis beantragen", "werkvergunning aanvragen",
+                                                "تصريح عمل", "дозвіл на роботу", "bdi ro5sa 3amal"]}
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts
+                         for _ in range(2)])
+    component = LinearIntentClassifier(LinearIntentClassifier.get_default_config(), LocalModelStorage(tmp_path),
+                                       Resource("linear"))
+    component.train(data)
+    texts = ["where can I learn Swedish in Krokom?", "Arbeitserlaubnis??", "3andi so2al 3an ro5sa",
+             "де вивчати шведську", "zzzz qqqq", "", "1177"]
+    expected = component._model.decision_function([normalise(t) for t in texts])
+    fast = np.vstack([component._margins(normalise(t)) for t in texts])
+    assert np.allclose(fast, expected, atol=1e-4)
