@@ -38,6 +38,24 @@ class SentenceEmbeddingClassifier(StoredComponent, IntentClassifier):
         super().__init__(config, model_storage, resource)
         self._classifier = classifier
         self._encoder = USE(threads=config["threads"])
+        if classifier is not None:
+            self._prepare()
+
+    def _prepare(self) -> None:
+        # Scored with the regression's own weights: sklearn's predict_proba re-validates its input and model on
+        # every call, a few times the cost of the arithmetic for one message (a test checks the numbers match).
+        coef, intercept = self._classifier.coef_, self._classifier.intercept_
+        if len(coef) == 1:  # two intents: a sigmoid of one score is a softmax of (0, score)
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+        self._weights = np.ascontiguousarray(coef.T, dtype=np.float32)
+        self._intercept = np.asarray(intercept, dtype=np.float32)
+
+    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
+        """The multinomial regression's probabilities: a softmax of its linear scores."""
+        scores = embeddings.astype(np.float32) @ self._weights + self._intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def _embed(self, texts: List[str], encoder: Optional[Any] = None) -> np.ndarray:
         encoder, size = encoder or self._encoder, self.config["batch_size"]
@@ -53,6 +71,7 @@ class SentenceEmbeddingClassifier(StoredComponent, IntentClassifier):
         features = self._embed([m.get(TEXT) for m in examples], USE(threads=os.cpu_count() or 1))
         labels = [m.get(INTENT) for m in examples]
         self._classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"]).fit(features, labels)
+        self._prepare()
         return self.persist(self._classifier)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -61,7 +80,7 @@ class SentenceEmbeddingClassifier(StoredComponent, IntentClassifier):
         scored = [m for m in messages if m.get(TEXT)]
         if not scored:
             return messages
-        probabilities = self._classifier.predict_proba(self._embed([m.get(TEXT) for m in scored]))
+        probabilities = self.probabilities(self._embed([m.get(TEXT) for m in scored]))
         for message, row in zip(scored, probabilities):
             self._blend(message, dict(zip(self._classifier.classes_, row)))
         return messages

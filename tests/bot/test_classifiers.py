@@ -103,3 +103,18 @@ def test_linear_scores_are_sklearns_own_numbers(tmp_path):
     expected = component._model.decision_function([normalise(t) for t in texts])
     fast = np.vstack([component._margins(normalise(t)) for t in texts])
     assert np.allclose(fast, expected, atol=1e-4)
+
+
+@pytest.mark.parametrize("intents", [2, 3])
+def test_embedding_probabilities_are_sklearns_own_numbers(tmp_path, intents):
+    """The per-message path (the regression's weights, a softmax) gives the fitted model's predict_proba,
+    for two intents (sklearn fits one sigmoid) and more (a multinomial softmax)."""
+    import numpy as np
+
+    examples = {**EXAMPLES, "greet": ["hello", "hej", "hallo", "hoi", "مرحبا", "привіт"]}
+    chosen = dict(list(examples.items())[:intents])
+    component = SentenceEmbeddingClassifier(SentenceEmbeddingClassifier.get_default_config(),
+                                            LocalModelStorage(tmp_path), Resource("emb"))
+    component.train(TrainingData([Message(data={"text": t, "intent": i}) for i, texts in chosen.items() for t in texts]))
+    embeddings = component._embed(["where can I learn Swedish?", "ID-Karte", "здрастуйте", "zzzz", "1177"])
+    assert np.allclose(component.probabilities(embeddings), component._classifier.predict_proba(embeddings), atol=1e-5)

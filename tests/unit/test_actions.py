@@ -241,3 +241,22 @@ def test_checklist_is_built_from_the_catalog(app_database):
     steps = messages[0]["steps"]
     assert steps[0] == "permit_work" and {"preschool", "licence_health", "registration"} <= set(steps)
     assert "residence_eu" not in steps
+
+
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    ("У мене тимчасовий захист, болить спина, куди звернутися?", "faq_health_centre", "protection_health_care"),
+    ("Do I need a work permit? I have temporary protection.", "faq_work_permit", "protection_jobs"),
+    ("Vi har tillfälligt skydd – hur söker vi förskola?", "faq_preschool", "protection_school"),
+    ("عندي حماية مؤقتة، كيف أجد شقة للإيجار؟", "faq_find_rental", "protection_housing"),
+    ("у меня временная защита, нужна ли регистрация в Skatteverket?", "faq_population_registration",
+     "temporary_protection"),
+    # Refugee status or asylum is another situation: the general answer stands.
+    ("I have refugee status, do I need a work permit?", "faq_work_permit", "work_permit"),
+    ("Do I need a work permit?", "faq_work_permit", "work_permit"),
+    # A topic without a temporary-protection counterpart is answered as it is.
+    ("I have temporary protection, how do I sort my waste?", "faq_recycling", "recycling"),
+])
+def test_someone_with_temporary_protection_gets_that_situations_answer(app_database, text, intent, expected):
+    messages, events = run(ActionAnswer(), said(text, intent))
+    assert [m["faq_key"] for m in messages if m["response"] == "utter_faq_answer"] == [expected]
+    assert slot_events(events)["last_faq"] == expected
