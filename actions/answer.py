@@ -68,9 +68,11 @@ async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key:
                      SlotSet("failures", 0), SlotSet("offer", "checklist" if offer else None)]
 
 
-async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict] | None:
-    """The main question of a long message answered and the next offered; None when none was found."""
-    found = await long_message.topics(text)
+async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+                              whole: str | None = None) -> list[dict] | None:
+    """The main question of a long message answered and the next offered; None when none was found. `whole`:
+    the FAQ topic of the whole message, if it has one."""
+    found = await long_message.topics(text, whole)
     if not found:
         return None
     events = await answer_events(dispatcher, tracker, found[0].key)
@@ -95,7 +97,7 @@ class ActionAnswer(Action):
             except CatalogUnavailable:
                 pass  # answer_events says the catalog is down
             if long_message.is_long(text):
-                events = await answer_long_message(dispatcher, tracker, text)
+                events = await answer_long_message(dispatcher, tracker, text, key)
                 if events is not None:
                     return events
             return await answer_events(dispatcher, tracker, key)

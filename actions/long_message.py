@@ -47,8 +47,9 @@ async def _parse(client: httpx.AsyncClient, text: str) -> dict:
     return response.json()
 
 
-async def topics(text: str) -> list[Topic]:
-    """FAQ topics found in the sentences of `text`, most confident first, each topic once."""
+async def topics(text: str, whole: str | None = None) -> list[Topic]:
+    """FAQ topics found in the sentences of `text`, each topic once: questions first, among them the topic the
+    whole message was classified as (`whole`, what the story is about), then the most confident."""
     parts = sentences(text)
     try:
         async with httpx.AsyncClient(timeout=5.0) as client:
@@ -62,8 +63,14 @@ async def topics(text: str) -> list[Topic]:
         key, confidence = faq_key(intent.get("name")), float(intent.get("confidence") or 0)
         if key and confidence >= MIN_CONFIDENCE and confidence > getattr(found.get(key), "confidence", 0):
             found[key] = Topic(key, confidence, part)
-    # A story's question is asked in a question ("… how do I find work?"): those sentences come first.
-    return sorted(found.values(), key=lambda topic: (not is_question(topic.sentence), -topic.confidence))
+    return ordered(list(found.values()), whole)
+
+
+def ordered(found: list[Topic], whole: str | None = None) -> list[Topic]:
+    """A story's question is asked in a question ("… how do I find work?"): those sentences come first. Of two
+    questions ("How do I register with Arbetsförmedlingen? Can I do it without BankID?") the one on what the
+    whole story is about (`whole`), then the more confident."""
+    return sorted(found, key=lambda topic: (not is_question(topic.sentence), topic.key != whole, -topic.confidence))
 
 
 def is_question(sentence: str) -> bool:

@@ -1,7 +1,7 @@
 """actions/long_message.py: which messages are stories, and how they are cut into questions."""
 from __future__ import annotations
 
-from actions.long_message import is_long, is_question, sentences
+from actions.long_message import Topic, is_long, is_question, ordered, sentences
 
 STORY = ("Hello! I am a nurse from the Philippines and I will start working at the hospital in Torsby in March. "
          "My husband and our two children come with me, the kids are 4 and 9 years old. We already found a flat "
@@ -20,3 +20,12 @@ def test_one_question_is_not_a_story_however_long():
     assert not is_long("how do I get a personnummer " * 3)
     assert not is_long("x" * 1000)  # one "sentence" without words
     assert is_question("كيف أحصل على رقم شخصي؟") and not is_question("Jag flyttar till Kil.")
+
+
+def test_the_question_on_what_the_whole_story_is_about_is_answered_first():
+    found = [Topic("bankid", 0.9, "Can I do it online without BankID?"),
+             Topic("arbetsformedlingen", 0.7, "How do I register with Arbetsförmedlingen?"),
+             Topic("sfi", 0.95, "I am learning Swedish.")]
+    assert [t.key for t in ordered(found)] == ["bankid", "arbetsformedlingen", "sfi"]
+    assert [t.key for t in ordered(found, "arbetsformedlingen")] == ["arbetsformedlingen", "bankid", "sfi"]
+    assert [t.key for t in ordered(found, "sfi")] == ["bankid", "arbetsformedlingen", "sfi"]  # questions first
