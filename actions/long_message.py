@@ -19,7 +19,7 @@ from settings import get_settings
 
 log = logging.getLogger(__name__)
 LONG = 280  # characters: shorter messages are one question (a phone screen's worth, roughly)
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.7  # the SVM is sure of real questions (~1.0); fragments ("I want to show my boss") score ~0.5
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
 
 
