@@ -6,7 +6,7 @@ ways, each for a reason:
   rendering cost does not grow with the conversation's length;
 - if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs, in the
   language the conversation's slots decide (common.languages.reply_language).
-It checks answers against Rasa's format with a validator compiled once (Rasa's `validate_response` re-checks
+It keeps its HTTP connection to the endpoint open (bot.keep_alive). It checks answers against Rasa's format with a validator compiled once (Rasa's `validate_response` re-checks
 the schema itself on every call, a tenth of a message's time under load).
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import texts
+from bot.keep_alive import KeepAliveEndpoint
 from common.languages import reply_language
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ DEFAULT_CONTACT_URL = "https://www.informationsverige.se/"
 class LotsenNLG(CallbackNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Any = None) -> None:
         super().__init__(endpoint_config)
+        self.nlg_endpoint = KeepAliveEndpoint.of(endpoint_config)  # one connection, not one per reply
         # endpoints.yml passes it from the settings (FALLBACK_CONTACT_URL) through the launcher.
         self.contact_url = endpoint_config.kwargs.get("fallback_contact_url") or DEFAULT_CONTACT_URL
 

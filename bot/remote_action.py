@@ -4,6 +4,7 @@
   message), not the whole history, so their cost does not grow with the conversation.
 - Failure: when the action server fails, the action answers with the apology in the user's language
   instead of silence (Rasa 3.6 only logs it). The tracker keeps every user message either way.
+- Connection: the call reuses a kept-alive HTTP connection (bot.keep_alive) instead of opening one per call.
 - Validation: the action server's answer is checked against Rasa's schema with a validator compiled once;
   Rasa's own `jsonschema.validate` re-checks the schema itself on every call (a sixth of a turn's time).
 Rasa 3.6 has no extension point for any of these (the action endpoint takes a URL, not a class), so they
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 import rasa
 from jsonschema import ValidationError
@@ -26,6 +27,9 @@ from rasa.core.actions import action as rasa_actions
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.keep_alive import KeepAliveEndpoint
 
 log = logging.getLogger(__name__)
 _installed = False
@@ -57,6 +61,18 @@ def current_turn(tracker: DialogueStateTracker) -> List[Dict[Text, Any]]:
     return [event.as_dict() for event in events[start:]]
 
 
+_kept: Dict[int, Tuple[EndpointConfig, KeepAliveEndpoint]] = {}
+
+
+def kept_alive(endpoint: EndpointConfig) -> KeepAliveEndpoint:
+    """The keep-alive twin of Rasa's action endpoint (one object for the server's life; RemoteActions are
+    made anew for every prediction)."""
+    found = _kept.get(id(endpoint))
+    if found is None or found[0] is not endpoint:
+        found = _kept[id(endpoint)] = (endpoint, KeepAliveEndpoint.of(endpoint))
+    return found[1]
+
+
 def install() -> None:
     global _installed
     if _installed:
@@ -85,6 +101,8 @@ def install() -> None:
         return True
 
     async def run(self, output_channel, nlg, tracker, domain) -> List[Any]:  # type: ignore[no-untyped-def]
+        if self.action_endpoint is not None:
+            self.action_endpoint = kept_alive(self.action_endpoint)
         try:
             return await original_run(self, output_channel, nlg, tracker, domain)
         except rasa_actions.ActionExecutionRejection:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from catalog import queries
 from catalog.session import session_scope
+from common.annotations import short_annotation
 from common.messages import COMPOSED, FAQ_INTENT_PREFIX, RESPONSES
 from common.names import fold
 
@@ -44,7 +45,7 @@ def faq_nlu(by_key: dict[str, list[str]], language: str) -> dict:
         "version": "3.1",
         "nlu": [
             {"intent": FAQ_INTENT_PREFIX + key, "metadata": {"language": language},
-             "examples": "".join(f"- {text}\n" for text in texts)}
+             "examples": "".join(f"- {short_annotation(text)}\n" for text in texts)}
             for key, texts in by_key.items()
         ],
     }
@@ -57,6 +58,8 @@ def labelled_nlu(path: Path, language: str) -> dict:
     for block in document.get("nlu", []):
         if "intent" in block:
             block["metadata"] = {**(block.get("metadata") or {}), "language": language}
+            if isinstance(block.get("examples"), str):
+                block["examples"] = short_annotation(block["examples"])
     return document
 
 

@@ -108,6 +108,24 @@ def test_linear_scores_are_sklearns_own_numbers(tmp_path):
     assert component.config["embedding_weight"] > 0  # the embedding channel is part of what was compared
 
 
+def test_parallel_one_vs_rest_is_linear_svcs_model(tmp_path):
+    """The SVM fitted class by class in threads is LinearSVC's own one-vs-rest model (weights to float16)."""
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    from bot.components.linear_classifier import LinearIntentClassifier, OneVsRestSVM
+
+    component = LinearIntentClassifier(LinearIntentClassifier.get_default_config(), LocalModelStorage(tmp_path),
+                                       Resource("linear"))
+    union, _ = component.build()
+    examples = {**EXAMPLES, "greet": ["hello", "hej", "hallo", "hoi", "مرحبا", "привіт"]}
+    texts, labels = zip(*[(t, i) for i, texts in examples.items() for t in texts])
+    features = component.features(union, list(texts), fit=True)
+    ours, sklearns = OneVsRestSVM(threads=2).fit(features, labels), LinearSVC(random_state=0).fit(features, labels)
+    assert list(ours.classes_) == list(sklearns.classes_) and len(ours.classes_) > 2
+    assert np.allclose(ours.decision_function(features), sklearns.decision_function(features), atol=2e-3)
+
+
 @pytest.mark.parametrize("intents", [2, 3])
 def test_embedding_probabilities_are_sklearns_own_numbers(tmp_path, intents):
     """The per-message path (the regression's weights, a softmax) gives the fitted model's predict_proba,

@@ -32,3 +32,19 @@ def test_config_reads_each_nlu_file_once_for_every_caller_of_a_training(monkeypa
 
     assert len(reads) == len(set(reads)) > 0  # every NLU file parsed, none twice
     assert all(texts(answer) == expected for answer in answers)
+
+
+def test_short_entity_annotations_are_the_same_entities_to_rasa():
+    from rasa.shared.nlu.training_data.entities_parser import find_entities_in_training_example, replace_entities
+
+    from common.annotations import short_annotation
+
+    examples = ['bor i [Östersunds]{"entity": "municipality", "value": "Östersund"} nu',
+                'SFI в [Сунне]{"entity": "municipality", "value": "Sunne"}, [Karlstad]{"entity": "municipality"}?',
+                '[x]{"entity": "municipality", "value": "A", "role": "from"} stays']
+    for example in examples:
+        short = short_annotation(example)
+        assert find_entities_in_training_example(short) == find_entities_in_training_example(example)
+        assert replace_entities(short) == replace_entities(example)
+    assert short_annotation(examples[0]) == "bor i [Östersunds](municipality:Östersund) nu"
+    assert short_annotation(examples[2]) == examples[2]
