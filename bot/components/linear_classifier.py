@@ -86,10 +86,11 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # skeleton_weight, embedding_weight: those channels' weights beside the n-grams' 1.0 (chosen in
         # config.yml; an embedding_weight of 0 leaves the encoder out). threads: the encoder's when answering,
-        # where it embeds one message (training uses every core).
+        # where it embeds one message (training uses every core). ranking_length: intents in the ranking, as
+        # Rasa's own classifiers (the ranking is copied into every event, tracker and action call).
         return {"C": 1.0, "char_ngrams": [2, 5], "word_ngrams": [1, 2], "skeleton_ngrams": [1, 3],
                 "skeleton_weight": 0.7, "embedding_weight": 0.5, "temperature": 0.1, "threads": 1,
-                "batch_size": 256}
+                "batch_size": 256, "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[Any] = None) -> None:
@@ -210,7 +211,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         if not scored:
             return messages
         for message, row in zip(scored, self.scores([m.get(TEXT) for m in scored])):
-            ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in np.argsort(-row)]
+            ranking = [{"name": self._classes[i], "confidence": float(row[i])}
+                       for i in np.argsort(-row)[:self.config["ranking_length"]]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

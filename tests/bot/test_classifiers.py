@@ -162,3 +162,16 @@ def linear(tmp_path_factory):
     component.train(TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items()
                                   for t in texts]))
     return component
+
+
+def test_ranking_holds_the_configured_number_of_intents(tmp_path):
+    from bot.components.linear_classifier import LinearIntentClassifier
+
+    examples = {**EXAMPLES, "greet": ["hello", "hej", "hallo", "hoi", "مرحبا", "привіт"]}
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+    config = {**LinearIntentClassifier.get_default_config(), "ranking_length": 2}
+    component = LinearIntentClassifier(config, LocalModelStorage(tmp_path), Resource("linear"))
+    component.train(data)
+    message = component.process([Message(data={"text": "hej hej"})])[0]
+    assert [item["name"] for item in message.get("intent_ranking")][:1] == [message.get("intent")["name"]] == ["greet"]
+    assert len(message.get("intent_ranking")) == 2
