@@ -1,6 +1,6 @@
 """Training time of Lotsen's model on the full data, from an empty Rasa cache: `make bench-training`.
 
-Issue 3's target is under 5 minutes on this 2-core machine. Each run trains with the command `make model`
+Issue 13's target is under 3 minutes on this 2-core machine (issue 3 had 5). Each run trains with the command `make model`
 uses, in a new cache and output folder, so nothing is reused; the times of Rasa's components come from its
 training log. Results go to bench/results/training.json. A benchmark, not a test: it measures, it does not judge.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.build.model import ROOT, inputs_hash, train_command
 
 RESULTS = ROOT / "bench" / "results"
-TARGET_SECONDS = 300
+TARGET_SECONDS = 180
 _HOOK = re.compile(r"^(\S+ \S+) INFO\s+rasa\.engine\.training\.hooks\s+- "
                    r"(Starting to train|Finished training) component '([^']+)'", re.MULTILINE)
 
