@@ -1,7 +1,7 @@
 """Training time of Lotsen's model on the full data, from an empty Rasa cache: `make bench-training`.
 
-Issue 13's target is under 3 minutes on this 2-core machine (issue 3 had 5). Each run trains with the command `make model`
-uses, in a new cache and output folder, so nothing is reused; the times of Rasa's components come from its
+Issue 13's target is under 3 minutes on this 2-core machine (issue 3 had 5). Each run trains with the command
+`make model` uses, in a new cache and output folder, so nothing is reused; the times of Rasa's components come from its
 training log. Results go to bench/results/training.json. A benchmark, not a test: it measures, it does not judge.
 """
 from __future__ import annotations

@@ -6,8 +6,9 @@ ways, each for a reason:
   rendering cost does not grow with the conversation's length;
 - if the NLG endpoint fails, it renders the apology locally from the compiled gettext catalogs, in the
   language the conversation's slots decide (common.languages.reply_language).
-It keeps its HTTP connection to the endpoint open (bot.keep_alive). It checks answers against Rasa's format with a validator compiled once (Rasa's `validate_response` re-checks
-the schema itself on every call, a tenth of a message's time under load).
+It keeps its HTTP connection to the endpoint open (bot.keep_alive). It checks answers against Rasa's format
+with a validator compiled once (Rasa's `validate_response` re-checks the schema itself on every call, a tenth
+of a message's time under load).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ Training cost (bench/results/training.json): the training texts are embedded by 
 (bot.components.sentence_encoder), the SVM's one-vs-rest problems are solved in parallel threads
 (liblinear releases the GIL; LinearSVC solves them one after another), and the model is stored with float16
 weights, compressed fast (Rasa gzips the model package at level 9, which took 20 s on the float32 weights).
-Neither changes a prediction on the held-out sets.
+None of these changes a prediction on the held-out sets.
 """
 from __future__ import annotations
 
