@@ -48,3 +48,34 @@ def test_short_entity_annotations_are_the_same_entities_to_rasa():
         assert replace_entities(short) == replace_entities(example)
     assert short_annotation(examples[0]) == "bor i [Östersunds](municipality:Östersund) nu"
     assert short_annotation(examples[2]) == examples[2]
+
+
+def test_examples_stay_cheap_to_copy_through_rasas_importer_chain_and_keep_their_meaning():
+    import copy
+
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.importer import TrainingMessage
+
+    data = load(ROOT / "config.yml").get_nlu_data(language="xx")  # after Rasa's wrappers' merges
+    examples = [m for m in data.intent_examples]
+    assert examples and all(isinstance(m, TrainingMessage) for m in examples)
+
+    message = TrainingMessage({"text": "SFI i Sunne", "intent": "faq_sfi", "metadata": {"intent": {"language": "sv"}}})
+    message.set("text_tokens", [Token("SFI", 0, 3), Token("i", 4, 5), Token("Sunne", 6, 11)])
+    copied = copy.deepcopy(message)
+    assert type(copied) is TrainingMessage and copied.data == message.data and copied is not message
+    assert copied.fingerprint() == message.fingerprint()
+    copied.get("metadata")["intent"]["language"] = "en"  # a deep copy: the original is untouched
+    assert message.get("metadata")["intent"]["language"] == "sv"
+    assert copied.fingerprint() == message.fingerprint()  # cached until Rasa's `set` clears it, as in Rasa
+    copied.set("metadata", copied.get("metadata"))
+    assert copied.fingerprint() != message.fingerprint()
+
+    shifted = copy.deepcopy(message)  # a token's offsets are part of the content
+    shifted.set("text_tokens", [Token("SFI", 0, 3), Token("i", 4, 5), Token("Sunne", 7, 12)])
+    assert shifted.fingerprint() != message.fingerprint()
+    # duplicates still fold into one example, as Rasa's own messages do
+    twice = TrainingData([message, copy.deepcopy(message), TrainingMessage(dict(message.data))])
+    assert len(twice.training_examples) == 1
