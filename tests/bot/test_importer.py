@@ -59,7 +59,7 @@ def test_examples_stay_cheap_to_copy_through_rasas_importer_chain_and_keep_their
     from bot.importer import TrainingMessage
 
     data = load(ROOT / "config.yml").get_nlu_data(language="xx")  # after Rasa's wrappers' merges
-    examples = [m for m in data.intent_examples]
+    examples = list(data.intent_examples)
     assert examples and all(isinstance(m, TrainingMessage) for m in examples)
 
     message = TrainingMessage({"text": "SFI i Sunne", "intent": "faq_sfi", "metadata": {"intent": {"language": "sv"}}})
