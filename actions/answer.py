@@ -96,7 +96,8 @@ class ActionAnswer(Action):
                 key = await ask(lambda session: untrained_override(session, text, language)) or key
             except CatalogUnavailable:
                 pass  # answer_events says the catalog is down
-            if long_message.is_long(text):
+            confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
+            if long_message.is_long(text, confidence):
                 events = await answer_long_message(dispatcher, tracker, text, key)
                 if events is not None:
                     return events

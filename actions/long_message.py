@@ -1,6 +1,9 @@
 """A long message (a story with a question inside) is answered on its main question.
 
-The message is split into sentences; Rasa's own NLU (`POST /model/parse`, the server the message came
+A message is read sentence by sentence when it is long, or when it has several sentences and the classifier is
+unsure of the whole ("I came from Kharkiv with two children, 7 and 12. … I am an accountant. How do I find
+work?" is about work, not about the children, but the whole scores 0.3 for family maintenance). It is split
+into sentences; Rasa's own NLU (`POST /model/parse`, the server the message came
 through) classifies each; the most confident FAQ topic among the sentences asked as questions (else among
 all) is answered and the next one offered. When Rasa
 cannot be asked, the whole message's intent stands.
@@ -35,8 +38,9 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
 
 
-def is_long(text: str) -> bool:
-    return len(text) >= LONG and len(sentences(text)) >= 2
+def is_long(text: str, confidence: float = 1.0) -> bool:
+    """Read by sentence: two or more sentences, and long or unsure as a whole (`confidence` of its intent)."""
+    return (len(text) >= LONG or confidence < MIN_CONFIDENCE) and len(sentences(text)) >= 2
 
 
 async def _parse(client: httpx.AsyncClient, text: str) -> dict:

@@ -22,6 +22,15 @@ def test_one_question_is_not_a_story_however_long():
     assert is_question("كيف أحصل على رقم شخصي؟") and not is_question("Jag flyttar till Kil.")
 
 
+def test_a_short_story_is_read_by_sentence_when_its_whole_is_unsure():
+    story = ("Добрий день! Я приїхала з Харкова у березні разом із двома дітьми, 7 і 12 років. Ми живемо в Арвіці. "
+             "Я бухгалтерка за фахом. Що мені робити, щоб знайти роботу в Швеції?")
+    assert len(story) < 280
+    assert not is_long(story) and not is_long(story, confidence=0.95)
+    assert is_long(story, confidence=0.3)  # the whole scored 0.3 (family maintenance): read its sentences
+    assert not is_long("Що мені робити, щоб знайти роботу в Швеції?", confidence=0.3)  # one sentence
+
+
 def test_the_question_on_what_the_whole_story_is_about_is_answered_first():
     found = [Topic("bankid", 0.9, "Can I do it online without BankID?"),
              Topic("arbetsformedlingen", 0.7, "How do I register with Arbetsförmedlingen?"),
