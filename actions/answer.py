@@ -69,10 +69,10 @@ async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key:
 
 
 async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
-                              whole: str | None = None) -> list[dict] | None:
+                              whole: str | None = None, reading: str = "story") -> list[dict] | None:
     """The main question of a long message answered and the next offered; None when none was found. `whole`:
-    the FAQ topic of the whole message, if it has one."""
-    found = await long_message.topics(text, whole)
+    the FAQ topic of the whole message, if it has one; `reading`: long_message.reading's."""
+    found = await long_message.topics(text, whole, questions_only=reading == "questions")
     if not found:
         return None
     events = await answer_events(dispatcher, tracker, found[0].key)
@@ -97,8 +97,9 @@ class ActionAnswer(Action):
             except CatalogUnavailable:
                 pass  # answer_events says the catalog is down
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
-            if long_message.is_long(text, confidence):
-                events = await answer_long_message(dispatcher, tracker, text, key)
+            reading = long_message.reading(text, confidence)
+            if reading:
+                events = await answer_long_message(dispatcher, tracker, text, key, reading)
                 if events is not None:
                     return events
             return await answer_events(dispatcher, tracker, key)

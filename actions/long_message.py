@@ -1,12 +1,13 @@
 """A long message (a story with a question inside) is answered on its main question.
 
-A message is read sentence by sentence when it is long, or when it has several sentences and the classifier is
-unsure of the whole ("I came from Kharkiv with two children, 7 and 12. … I am an accountant. How do I find
-work?" is about work, not about the children, but the whole scores 0.3 for family maintenance). It is split
-into sentences; Rasa's own NLU (`POST /model/parse`, the server the message came
-through) classifies each; the most confident FAQ topic among the sentences asked as questions (else among
-all) is answered and the next one offered. When Rasa
-cannot be asked, the whole message's intent stands.
+A message is read sentence by sentence when it is long (a story: its topic may be in any sentence), or when it
+has several sentences and the classifier is unsure of the whole ("I came from Kharkiv with two children, 7 and
+12. … I am an accountant. How do I find work?" scores 0.3 for family maintenance as a whole): then only a topic
+asked in a question counts ("just landed, no personnummer yet. What ID do phone shops want?" is about phones,
+not about first steps), else the whole message's intent stands. It is split into sentences; Rasa's own NLU
+(`POST /model/parse`, the server the message came through) classifies each; the most confident FAQ topic among
+the sentences asked as questions (else among all) is answered and the next one offered. When Rasa cannot be
+asked, the whole message's intent stands.
 """
 from __future__ import annotations
 
@@ -38,9 +39,18 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
 
 
-def is_long(text: str, confidence: float = 1.0) -> bool:
-    """Read by sentence: two or more sentences, and long or unsure as a whole (`confidence` of its intent)."""
-    return (len(text) >= LONG or confidence < MIN_CONFIDENCE) and len(sentences(text)) >= 2
+def is_long(text: str) -> bool:
+    return len(text) >= LONG and len(sentences(text)) >= 2
+
+
+def reading(text: str, confidence: float = 1.0) -> str | None:
+    """How a message is read: "story" (long: a topic from any sentence), "questions" (several sentences and
+    the whole's intent below MIN_CONFIDENCE: a topic from a question), None (as a whole)."""
+    if is_long(text):
+        return "story"
+    if confidence < MIN_CONFIDENCE and len(sentences(text)) >= 2:
+        return "questions"
+    return None
 
 
 async def _parse(client: httpx.AsyncClient, text: str) -> dict:
@@ -51,10 +61,11 @@ async def _parse(client: httpx.AsyncClient, text: str) -> dict:
     return response.json()
 
 
-async def topics(text: str, whole: str | None = None) -> list[Topic]:
-    """FAQ topics found in the sentences of `text`, each topic once: questions first, among them the topic the
-    whole message was classified as (`whole`, what the story is about), then the most confident."""
-    parts = sentences(text)
+async def topics(text: str, whole: str | None = None, questions_only: bool = False) -> list[Topic]:
+    """FAQ topics found in the sentences of `text` (`questions_only`: in its questions), each topic once:
+    questions first, among them the topic the whole message was classified as (`whole`, what the story is
+    about), then the most confident."""
+    parts = [part for part in sentences(text) if is_question(part) or not questions_only]
     try:
         async with httpx.AsyncClient(timeout=5.0) as client:
             parses = await asyncio.gather(*(_parse(client, part) for part in parts))

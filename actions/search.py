@@ -27,8 +27,9 @@ class ActionSearchFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        if long_message.is_long(text, confidence=0.0):  # here the classifier was unsure of the whole
-            events = await answer_long_message(dispatcher, tracker, text)
+        reading = long_message.reading(text, confidence=0.0)  # here the classifier was unsure of the whole
+        if reading:
+            events = await answer_long_message(dispatcher, tracker, text, reading=reading)
             if events is not None:
                 return events
         language = reply_language(tracker.current_slot_values())

@@ -1,7 +1,7 @@
 """actions/long_message.py: which messages are stories, and how they are cut into questions."""
 from __future__ import annotations
 
-from actions.long_message import Topic, is_long, is_question, ordered, sentences
+from actions.long_message import Topic, is_long, is_question, ordered, reading, sentences
 
 STORY = ("Hello! I am a nurse from the Philippines and I will start working at the hospital in Torsby in March. "
          "My husband and our two children come with me, the kids are 4 and 9 years old. We already found a flat "
@@ -25,10 +25,11 @@ def test_one_question_is_not_a_story_however_long():
 def test_a_short_story_is_read_by_sentence_when_its_whole_is_unsure():
     story = ("Добрий день! Я приїхала з Харкова у березні разом із двома дітьми, 7 і 12 років. Ми живемо в Арвіці. "
              "Я бухгалтерка за фахом. Що мені робити, щоб знайти роботу в Швеції?")
-    assert len(story) < 280
-    assert not is_long(story) and not is_long(story, confidence=0.95)
-    assert is_long(story, confidence=0.3)  # the whole scored 0.3 (family maintenance): read its sentences
-    assert not is_long("Що мені робити, щоб знайти роботу в Швеції?", confidence=0.3)  # one sentence
+    assert len(story) < 280 and not is_long(story)
+    assert reading(story, confidence=0.95) is None  # sure of the whole: it stands
+    assert reading(story, confidence=0.3) == "questions"  # 0.3 (family maintenance): a topic from its question
+    assert reading("Що мені робити, щоб знайти роботу в Швеції?", confidence=0.3) is None  # one sentence
+    assert reading(STORY) == reading(STORY, confidence=0.3) == "story"
 
 
 def test_the_question_on_what_the_whole_story_is_about_is_answered_first():
