@@ -1,7 +1,10 @@
-"""action_search_faq: when NLU is unsure, look the message up in the FAQ database before giving up.
+"""Before giving up on a message, look it up in the FAQ database.
 
-A long message is first split into its sentences (actions/long_message.py). Two failed answers in a row
-offer a person: the municipality's contact, or the question which municipality.
+- action_search_faq: NLU is unsure. A long message is first split into its sentences
+  (actions/long_message.py). Two failed answers in a row offer a person: the municipality's contact, or the
+  question which municipality.
+- action_out_of_scope: NLU is sure the message is off-topic. A topic staff added since the model was trained
+  may cover it (a library card, say, which the model learnt as out of scope): that topic answers until a publish.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from actions import long_message
 from actions.answer import answer_events, answer_long_message
 from actions.catalog import CatalogUnavailable, ask
 from actions.handoff import contact_events
-from catalog.search import best_faq_key
+from catalog.search import best_faq_key, untrained_override
 from common.languages import reply_language
 
 FAILURES_BEFORE_A_PERSON = 2
@@ -46,3 +49,20 @@ class ActionSearchFaq(Action):
         if failures >= FAILURES_BEFORE_A_PERSON:
             events += await contact_events(dispatcher, tracker)
         return events
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        language = reply_language(tracker.current_slot_values())
+        try:
+            key = await ask(lambda session: untrained_override(session, text, language))
+        except CatalogUnavailable:
+            key = None  # the out-of-scope reply needs no catalog
+        if key is not None:
+            return await answer_events(dispatcher, tracker, key)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

@@ -86,6 +86,20 @@ def test_an_edit_is_live_at_once_and_a_new_topic_is_answered_before_and_after_pu
     reply = ask(own_stack, "Where do I buy a fishing licence for the lakes near Östersund?")
     assert answer in reply and "lansstyrelsen.se" in reply
 
+    # 2b. Also where the model is sure the message is off-topic: it learnt libraries as out of scope.
+    library = "Borrowing at the public library is free: show ID at the desk to get a library card (lånekort)."
+    browser.submit("/admin/topics/new", "/admin/topics/new", {
+        "key": "library_card", "category": "everyday", "authority": "Karlstads kommun",
+        "source_url": "https://karlstad.se/", "reviewed_on": "2026-12-07", "answer_en": library,
+        "questions_en": "\n".join(["how do I get a library card", "library card without personnummer",
+                                   "can I borrow books at the library", "is the library card free",
+                                   "what do I need for a library card", "lost my library card"])})
+    library_question = "Can I get a library card at the Karlstad library if I have no personnummer yet?"
+    parse = httpx.post(f"{own_stack.rasa_url}/model/parse", params={"token": own_stack.token},
+                       json={"text": library_question}, timeout=30).json()
+    assert parse["intent"]["name"] == "out_of_scope"  # what makes this step test the out-of-scope path
+    assert library in ask(own_stack, library_question)
+
     # 3. Publish: trained, swapped into the running server, status shown; the topic is then in the model.
     old_model = httpx.get(f"{own_stack.rasa_url}/status", params={"token": own_stack.token}).json()["model_file"]
     browser.submit("/admin/publish", "/admin/publish", {})

@@ -19,7 +19,7 @@ from actions.checklist import ActionAskChildren, ActionShowChecklist, ActionStar
 from actions.handoff import ActionHandoff
 from actions.language import ActionSwitchLanguage
 from actions.municipality import ActionMunicipalityFacts
-from actions.search import ActionSearchFaq
+from actions.search import ActionOutOfScope, ActionSearchFaq
 
 TRACKERS = Path(__file__).resolve().parents[1] / "fixtures" / "trackers"
 
@@ -139,6 +139,32 @@ def test_two_failed_answers_in_a_row_offer_a_person(app_database):
     assert "sunne.se" in messages[1]["url"]
     messages, events = run(ActionSearchFaq(), recorded("fallback_nothing", failures=1))
     assert [m["response"] for m in messages] == ["utter_default", "utter_handoff_no_municipality"]
+
+
+def test_an_off_topic_message_gets_the_out_of_scope_reply_unless_staff_added_a_topic_for_it(
+        catalog_url, monkeypatch):
+    from catalog import editing
+    from catalog.session import session_scope
+    from settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", catalog_url)
+    get_settings.cache_clear()
+    tracker = said("can I get a library card without a personnummer?", "out_of_scope", language="en")
+    try:
+        messages, _ = run(ActionOutOfScope(), tracker)
+        assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+        with session_scope(catalog_url) as session:  # what the admin's "new topic" does
+            editing.create_topic(
+                session, None, "library_card", category="everyday", authority="Karlstads kommun",
+                source_url="https://karlstad.se/", reviewed_on="2026-12-07",
+                answers={"en": "Borrowing at the public library is free: show ID to get a library card."},
+                questions={"en": ["how do I get a library card", "library card without personnummer",
+                                  "can I borrow books at the library", "is the library card free"]})
+        messages, events = run(ActionOutOfScope(), tracker)
+        assert [(m["response"], m.get("faq_key")) for m in messages] == [("utter_faq_answer", "library_card")]
+        assert slot_events(events)["last_faq"] == "library_card"
+    finally:
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(("text", "written", "value", "locality"), [
