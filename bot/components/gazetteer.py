@@ -219,7 +219,9 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
         """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
         previous = fold(tokens[start - 1].text) if start > 0 else ""
         following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""
-        if previous in LOCATIVES or following in MUNICIPALITY_WORDS:  # "in Kil", "Kil kommun" — not "are in"
+        # "in Kil", "Kil kommun" — not "are in"; Arabic prepositions are written onto the word: لبلدية كيل
+        before = {previous} | {previous[len(prefix):] for prefix in ARABIC_PREFIXES if previous.startswith(prefix)}
+        if before & LOCATIVES or following in MUNICIPALITY_WORDS:
             return True
         if fold(surface).startswith(("ب", "ع", "لل", "وب")) and not fold(name).startswith(("ب", "ع")):
             return True  # an attached Arabic preposition: بكيل = in Kil

@@ -6,7 +6,8 @@ Swedish authority names inside any language, Arabic in Latin letters, chat spell
 are multiplied; the language is decided only when the product is confident.
 
 - `language` (sticky slot): a confident detection of a real sentence (3+ words), or an explicit request
-  ("auf Deutsch bitte") when the intent classifier says switch_language.
+  ("auf Deutsch bitte") when the intent classifier says switch_language, for the whole message or for one of
+  its sentences beside a question ("kan du svara på engelska? hur får jag ett id-kort?").
 - `language_hint` (used only while `language` is unset): the channel's hint in the message metadata
   (web widget's language picker, a messenger's user locale) or a weak guess from a short message.
 
@@ -29,7 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.gazetteer import without_spans
-from bot.components.language_names import is_loanword, named_languages
+from bot.components.language_names import LANGUAGE_REQUEST, is_loanword, requested_languages
 from bot.components.storage import StoredComponent
 from common.languages import LANGUAGES
 from common.names import fold
@@ -218,10 +219,10 @@ class LanguageDetector(StoredComponent, EntityExtractorMixin):
     def _requested(self, message: Message, text: str) -> Optional[str]:
         intent = message.get(INTENT) or {}
         if intent.get("name") != self.config["switch_intent"]:
+            text = message.get(LANGUAGE_REQUEST) or ""  # a request beside a question (the classifier's)
+        elif (intent.get("confidence") or 0.0) < self.config["switch_confidence"]:
             return None
-        if (intent.get("confidence") or 0.0) < self.config["switch_confidence"]:
-            return None
-        named = [code for code in named_languages(fold(text)) if code in self.config["languages"]]
+        named = [code for code in requested_languages(fold(text)) if code in self.config["languages"]]
         return named[0] if named else None
 
     def _channel_hint(self, message: Message) -> Optional[str]:

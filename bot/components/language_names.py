@@ -20,9 +20,28 @@ _PATTERN = re.compile("|".join(sorted((re.escape(s) for stems in STEMS.values() 
 _LANGUAGE_OF = {stem: code for code, stems in STEMS.items() for stem in stems}
 
 
+# The sentence of a message that asks for another language beside a question ("kan du svara på engelska? hur
+# får jag ett id-kort?"): set by the intent classifier, honoured by the language detector.
+LANGUAGE_REQUEST = "language_request"
+
+
+# "I don't speak Swedish", "Ich spreche kein Schwedisch", "не розмовляю шведською": a language named right after
+# a negation is the one the user does not want (folded words).
+NEGATIONS = {"not", "dont", "don't", "no", "never", "cant", "can't", "inte", "ej", "kein", "keine", "nicht", "niet",
+             "geen", "لا", "ما", "مش", "не", "ни"}
+_WORDS = re.compile(r"[\w']+")
+
+
 def named_languages(folded_text: str) -> list[str]:
     """Languages named in the text, in order of mention, without repeats."""
     found = [_LANGUAGE_OF[match.group(0)] for match in _PATTERN.finditer(folded_text)]
+    return list(dict.fromkeys(found))
+
+
+def requested_languages(folded_text: str) -> list[str]:
+    """The languages a request asks for: those named, less those with a negation among the two words before."""
+    found = [_LANGUAGE_OF[match.group(0)] for match in _PATTERN.finditer(folded_text)
+             if not NEGATIONS.intersection(_WORDS.findall(folded_text[:match.start()])[-2:])]
     return list(dict.fromkeys(found))
 
 

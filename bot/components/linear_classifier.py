@@ -36,12 +36,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.arabizi import skeleton
+from bot.components.language_names import LANGUAGE_REQUEST, requested_languages
 from bot.components.storage import StoredComponent
 from common.names import fold
 
 # Numbers standing alone ("1177", "3 kids") are all alike; digits inside words are Arabizi letters (3 = ع,
 # 7 = ح: "3andi", "ro5sa") and stay.
 _NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
+SWITCH = "switch_language"
 
 
 def normalise(text: str) -> str:
@@ -220,4 +223,22 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
                        for i in np.argsort(-row)[:self.config["ranking_length"]]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if ranking[0]["name"] != SWITCH:
+                self._find_language_request(message)
         return messages
+
+    def _find_language_request(self, message: Message) -> None:
+        """A question and a request for another language in one message: the question is the intent, and the
+        sentence the classifier reads as the request is kept for the language detector. Only messages of
+        several sentences that name a language are read sentence by sentence."""
+        text = message.get(TEXT)
+        if SWITCH not in self._classes or not requested_languages(fold(text)):
+            return
+        parts = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+        if len(parts) < 2:
+            return
+        switch = self._classes.index(SWITCH)
+        requests = [(row[switch], part) for part, row in zip(parts, self.scores(parts))
+                    if int(np.argmax(row)) == switch and requested_languages(fold(part))]
+        if requests:
+            message.set(LANGUAGE_REQUEST, max(requests)[1])

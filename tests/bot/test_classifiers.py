@@ -187,3 +187,26 @@ def test_worker_processes_embed_as_the_encoder_in_this_process(monkeypatch):
     texts = [f"{text} {i}" for i in range(12) for text in ("where can I learn Swedish?", "ID-Karte", "здрастуйте")]
     monkeypatch.setattr(sentence_encoder, "CHUNK", 5)  # several chunks over both workers
     assert np.allclose(sentence_encoder.encode_many(texts, 2), USE(threads=1).encode(texts), atol=1e-5)
+
+
+def test_a_language_request_beside_a_question_is_marked_for_the_language_detector(tmp_path):
+    from bot.components.language_names import LANGUAGE_REQUEST
+    from bot.components.linear_classifier import LinearIntentClassifier
+
+    examples = {**EXAMPLES, "switch_language": [
+        "kan du svara på engelska", "in English please", "auf Englisch bitte", "svara på svenska tack",
+        "can you answer in Swedish", "bitte auf Deutsch antworten"]}
+    data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
+    component = LinearIntentClassifier(LinearIntentClassifier.get_default_config(), LocalModelStorage(tmp_path),
+                                       Resource("linear"))
+    component.train(data)
+
+    def classified(text: str) -> Message:
+        return component.process([Message(data={"text": text})])[0]
+
+    both = classified("Hur skaffar jag id-kort? Jag behöver ett id-kort till banken. In English please.")
+    assert both.get("intent")["name"] == "faq_id_card"
+    assert both.get(LANGUAGE_REQUEST) == "In English please."
+    # Naming a language in a question is no request; one sentence is read as a whole.
+    assert classified("Where can I learn Swedish? I need an ID card too.").get(LANGUAGE_REQUEST) is None
+    assert classified("identity card please").get(LANGUAGE_REQUEST) is None

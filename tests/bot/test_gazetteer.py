@@ -39,6 +39,7 @@ def gazetteer(tmp_path_factory) -> MunicipalityGazetteer:
         ("садик в Естерсунді", "Östersund"),
         ("I live in Åre", "Åre"),
         ("Sfi i Hammarö", "Hammarö"),
+        ("ما هو الموقع الإلكتروني لبلدية كيل؟", "Kil"),      # a short name after "municipality" with a preposition on it
         ("moving to Stockholm", "Stockholm"),              # outside: recognised, catalog says it's not ours
     ],
 )

@@ -5,6 +5,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.language_detector import LanguageDetector
+from bot.components.language_names import LANGUAGE_REQUEST
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +58,29 @@ def test_explicit_requests_switch_in_any_language(detector, text, language):
     assert (found["entity"], found["value"]) == ("language", language)
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("I don't speak Swedish", "en"), ("Ich spreche kein Schwedisch", "de"), ("ik spreek geen Zweeds, sorry", "nl"),
+     ("I don't speak Swedish, answer in English please", "en")],
+)
+def test_a_language_the_user_does_not_speak_is_not_requested(detector, text, language):
+    found = entity(detector, text, intent="switch_language")
+    assert found is None or found["value"] == language
+
+
 def test_naming_a_language_is_not_a_request_unless_the_intent_says_so(detector):
     found = entity(detector, "I speak Arabic, where can I learn Swedish?", intent="faq_sfi")
     assert (found["entity"], found["value"]) == ("language", "en")
+
+
+def test_a_request_sentence_beside_a_question_switches(detector):
+    """The classifier marks the sentence it read as a request (LANGUAGE_REQUEST); the question stays the intent."""
+    text = "hej, kan du svara på engelska? hur får jag ett id-kort?"
+    message = Message(data={"text": text, "intent": {"name": "faq_id_card", "confidence": 0.99},
+                            LANGUAGE_REQUEST: "hej, kan du svara på engelska?"})
+    found = detector.language_entity(message)
+    assert (found["entity"], found["value"]) == ("language", "en")
+    assert entity(detector, text, intent="faq_id_card")["value"] == "sv"  # without the mark: the text's language
 
 
 @pytest.mark.parametrize(
