@@ -61,7 +61,8 @@ async def _parse(client: httpx.AsyncClient, text: str) -> dict:
     return response.json()
 
 
-async def topics(text: str, whole: str | None = None, questions_only: bool = False) -> list[Topic]:
+async def topics(text: str, whole: str | None = None, questions_only: bool = False,
+                 min_confidence: float = MIN_CONFIDENCE) -> list[Topic]:
     """FAQ topics found in the sentences of `text` (`questions_only`: in its questions), each topic once:
     questions first, among them the topic the whole message was classified as (`whole`, what the story is
     about), then the most confident."""
@@ -76,7 +77,7 @@ async def topics(text: str, whole: str | None = None, questions_only: bool = Fal
     for part, parse in zip(parts, parses):
         intent = parse.get("intent") or {}
         key, confidence = faq_key(intent.get("name")), float(intent.get("confidence") or 0)
-        if key and confidence >= MIN_CONFIDENCE and confidence > getattr(found.get(key), "confidence", 0):
+        if key and confidence >= min_confidence and confidence > getattr(found.get(key), "confidence", 0):
             found[key] = Topic(key, confidence, part)
     return ordered(list(found.values()), whole)
 

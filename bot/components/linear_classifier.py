@@ -45,6 +45,10 @@ from common.names import fold
 _NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
 SWITCH = "switch_language"
+# A sentence beside a question counts as a request for another language only when the classifier is this sure
+# of it and it asks for one language: "Шведский учу, но говорю плохо, по-английски немного" (I'm learning
+# Swedish, speak a little English) names two and is no request.
+REQUEST_CONFIDENCE = 0.9
 
 
 def normalise(text: str) -> str:
@@ -239,6 +243,6 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             return
         switch = self._classes.index(SWITCH)
         requests = [(row[switch], part) for part, row in zip(parts, self.scores(parts))
-                    if int(np.argmax(row)) == switch and requested_languages(fold(part))]
+                    if row[switch] >= REQUEST_CONFIDENCE and len(requested_languages(fold(part))) == 1]
         if requests:
             message.set(LANGUAGE_REQUEST, max(requests)[1])

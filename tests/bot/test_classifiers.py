@@ -210,3 +210,6 @@ def test_a_language_request_beside_a_question_is_marked_for_the_language_detecto
     # Naming a language in a question is no request; one sentence is read as a whole.
     assert classified("Where can I learn Swedish? I need an ID card too.").get(LANGUAGE_REQUEST) is None
     assert classified("identity card please").get(LANGUAGE_REQUEST) is None
+    # Two languages named in one sentence ("learning Swedish, a little English") ask for neither.
+    assert classified("Hur skaffar jag id-kort? Jag behöver ett id-kort till banken. Svenska lär jag mig, "
+                      "engelska kan jag lite.").get(LANGUAGE_REQUEST) is None

@@ -149,6 +149,11 @@ def test_a_language_switch_answers_the_question_again(chat):
     assert chat.languages == {"en"} and "skatteverket.se" in reply
 
 
+def test_a_request_for_english_beside_a_question_answers_it_in_english(chat):
+    reply = chat.say("Hej! Kan du svara på engelska? Hur får jag ett id-kort?")
+    assert chat.languages == {"en"} and "skatteverket.se" in reply and "ID card" in reply
+
+
 def test_a_long_story_is_answered_on_its_question(chat):
     reply = chat.say(
         "Hello! I am a nurse from the Philippines and I will start working at the hospital in Torsby in March. "
