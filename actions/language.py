@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import long_message
 from actions.answer import answer_events
 
-# The question beside a request ("How do I get a personnummer? In English please.") is the reason the user wrote:
-# a topic is taken from it at a lower confidence than from the sentences of a story.
+# A question beside a request ("How do I get a personnummer? In English please.") is why the user wrote: its
+# topic is taken at a lower confidence than a story's sentences ("I want to show my employer" stays a fragment).
 QUESTION_CONFIDENCE = 0.5
 
 
@@ -40,5 +40,6 @@ class ActionSwitchLanguage(Action):
         """A FAQ topic asked in the same message as the language request, if any."""
         if len(text.split()) < 5:  # "in English please" alone
             return None
-        found = await long_message.topics(text, min_confidence=QUESTION_CONFIDENCE)
+        found = (await long_message.topics(text, questions_only=True, min_confidence=QUESTION_CONFIDENCE)
+                 or await long_message.topics(text))
         return found[0].key if found else None
