@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 
 import httpx
 
 from common.messages import faq_key
+from common.sentences import split
 from settings import get_settings
 
 log = logging.getLogger(__name__)
 LONG = 280  # characters: shorter messages are one question (a phone screen's worth, roughly)
 MIN_CONFIDENCE = 0.7  # the SVM is sure of real questions (~1.0); fragments ("I want to show my boss") score ~0.5
-_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Topic:
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text` long enough to carry a question (three words or more)."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if len(part.split()) >= 3]
+    return [part for part in split(text) if len(part.split()) >= 3]
 
 
 def is_long(text: str) -> bool:

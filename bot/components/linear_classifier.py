@@ -39,11 +39,11 @@ from bot.components.arabizi import skeleton
 from bot.components.language_names import LANGUAGE_REQUEST, requested_languages
 from bot.components.storage import StoredComponent
 from common.names import fold
+from common.sentences import split
 
 # Numbers standing alone ("1177", "3 kids") are all alike; digits inside words are Arabizi letters (3 = ع,
 # 7 = ح: "3andi", "ro5sa") and stay.
 _NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
-_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+|\n+")
 SWITCH = "switch_language"
 # A sentence beside a question counts as a request for another language only when the classifier is this sure
 # of it and it asks for one language: "Шведский учу, но говорю плохо, по-английски немного" (I'm learning
@@ -238,7 +238,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         text = message.get(TEXT)
         if SWITCH not in self._classes or not requested_languages(fold(text)):
             return
-        parts = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+        parts = split(text)
         if len(parts) < 2:
             return
         switch = self._classes.index(SWITCH)
