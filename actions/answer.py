@@ -68,6 +68,17 @@ async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key:
                      SlotSet("failures", 0), SlotSet("offer", "checklist" if offer else None)]
 
 
+async def untrained_topic(tracker: Tracker) -> str | None:
+    """A topic staff added after this model was trained, when retrieval clearly prefers it for the latest message:
+    it is answered so until a publish. None when there is none or the catalog cannot be asked."""
+    text = tracker.latest_message.get("text") or ""
+    language = reply_language(tracker.current_slot_values())
+    try:
+        return await ask(lambda session: untrained_override(session, text, language))
+    except CatalogUnavailable:
+        return None
+
+
 async def answer_long_message(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
                               whole: str | None = None, reading: str = "story") -> list[dict] | None:
     """The main question of a long message answered and the next offered; None when none was found. `whole`:
@@ -90,12 +101,7 @@ class ActionAnswer(Action):
         text = tracker.latest_message.get("text") or ""
         key = faq_key(intent)
         if key:
-            # A topic staff added after this model was trained is answered by retrieval until a publish.
-            language = reply_language(tracker.current_slot_values())
-            try:
-                key = await ask(lambda session: untrained_override(session, text, language)) or key
-            except CatalogUnavailable:
-                pass  # answer_events says the catalog is down
+            key = await untrained_topic(tracker) or key  # answer_events says so if the catalog is down
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
             reading = long_message.reading(text, confidence)
             if reading:

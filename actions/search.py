@@ -15,10 +15,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import long_message
-from actions.answer import answer_events, answer_long_message
+from actions.answer import answer_events, answer_long_message, untrained_topic
 from actions.catalog import CatalogUnavailable, ask
 from actions.handoff import contact_events
-from catalog.search import best_faq_key, untrained_override
+from catalog.search import best_faq_key
 from common.languages import reply_language
 
 FAILURES_BEFORE_A_PERSON = 2
@@ -56,12 +56,7 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        language = reply_language(tracker.current_slot_values())
-        try:
-            key = await ask(lambda session: untrained_override(session, text, language))
-        except CatalogUnavailable:
-            key = None  # the out-of-scope reply needs no catalog
+        key = await untrained_topic(tracker)  # None also when the catalog is down: this reply needs none
         if key is not None:
             return await answer_events(dispatcher, tracker, key)
         dispatcher.utter_message(response="utter_out_of_scope")
