@@ -133,6 +133,21 @@ def test_fallback_searches_the_faq_database(app_database):
     assert slot_events(events)["failures"] == 1 and slot_events(events)["unanswered"]
 
 
+def test_a_close_call_between_two_faq_topics_is_answered_with_the_likelier(app_database):
+    tracker = recorded("fallback_nothing")  # a message the FAQ search finds nothing for
+    tied = [{"name": "nlu_fallback", "confidence": 0.25}, {"name": "faq_family_maintenance", "confidence": 0.5},
+            {"name": "faq_family_permit", "confidence": 0.47}]
+    tracker.latest_message["intent_ranking"] = tied
+    messages, events = run(ActionSearchFaq(), tracker)
+    assert [(m["response"], m.get("faq_key")) for m in messages] == [("utter_faq_answer", "family_maintenance")]
+    assert slot_events(events)["failures"] == 0
+    # Not when a non-FAQ intent is in the tie, nor when the two hold little of the classifier's confidence.
+    for second, confidence in (("greet", 0.47), ("faq_family_permit", 0.3)):
+        tracker.latest_message["intent_ranking"] = [*tied[:2], {"name": second, "confidence": confidence}]
+        messages, _ = run(ActionSearchFaq(), tracker)
+        assert [m["response"] for m in messages] == ["utter_default"]
+
+
 def test_two_failed_answers_in_a_row_offer_a_person(app_database):
     messages, events = run(ActionSearchFaq(), recorded("fallback_nothing", failures=1, municipality="Sunne"))
     assert [m["response"] for m in messages] == ["utter_default", "utter_handoff"]
