@@ -4,9 +4,12 @@ pays their allowance and arranges housing, health care costs SEK 50 with the UT 
 compulsory, and no work permit is needed. "Do I need a work permit?" from a person who says they have
 temporary protection is answered with protection_jobs, not the general work-permit rules.
 
-The situation is read from the message itself, and only from the directive's own words: refugee status or
-asylum is another situation with other rules (the checklist's "protection" purpose covers both, so it is
-not used).
+An asylum seeker is in a third situation: while the case is examined they may work without a work permit only
+with Migrationsverket's exemption (AT-UND), so their work questions ("do I need a work permit?", or "may I
+work while I wait for the decision?", which reads like a question about processing times) get asylum_work.
+
+The situation is read from the message itself, and only from its own words: refugee status is another
+situation with other rules (the checklist's "protection" purpose covers several, so it is not used).
 """
 from __future__ import annotations
 
@@ -36,11 +39,31 @@ VARIANTS = {
 }
 
 
+# Someone waiting for an asylum decision, in their words (folded): "asylsökande", "applied for asylum",
+# "Asylantrag", "asielzoeker", "طالب لجوء", "шукаю притулку", "LMA card" (the asylum seeker's card).
+_ASYLUM_SEEKER = re.compile("|".join((
+    r"asylsokande", r"sokt asyl", r"asylarende", r"\blma\b", r"asylum seeker", r"(applied|applying) for asylum",
+    r"asylum (case|application|decision)", r"asylbewerber", r"asylsuchend", r"asylantrag", r"asylverfahren",
+    r"asylentscheidung", r"asielzoeker", r"asielaanvraag", r"asielzaak", r"asielbeslis",
+    r"طالب\w* (ال)?لجوء", r"طلب (ال)?لجوء", r"قدمت (على )?(ال)?لجوء", r"قرار (ال)?لجوء", r"لجوئي",
+    r"притулк", r"притулок", r"убежищ",
+)))
+_WORK = re.compile(r"jobb|arbet|work|job|werk|شغل|اشتغل|العمل|працю|робот|работ")
+# Work questions an asylum seeker asks, however the classifier read them.
+ASYLUM_VARIANTS = {key: "asylum_work" for key in (
+    "work_permit", "job_search", "protection_jobs", "arbetsformedlingen", "permit_processing_time")}
+
+
 def has_temporary_protection(text: str) -> bool:
     return bool(_TEMPORARY_PROTECTION.search(fold(text)))
 
 
 def answer_for(key: str, text: str) -> str:
-    """`key`, or its temporary-protection counterpart when the user said they have temporary protection."""
-    variant = VARIANTS.get(key)
-    return variant if variant and has_temporary_protection(text) else key
+    """`key`, or its counterpart for the user's situation: temporary protection, or an asylum seeker asking about
+    work."""
+    folded = fold(text)
+    if key in VARIANTS and _TEMPORARY_PROTECTION.search(folded):
+        return VARIANTS[key]
+    if key in ASYLUM_VARIANTS and _ASYLUM_SEEKER.search(folded) and _WORK.search(folded):
+        return ASYLUM_VARIANTS[key]
+    return key

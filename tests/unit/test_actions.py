@@ -296,8 +296,19 @@ def test_checklist_is_built_from_the_catalog(app_database):
     ("Do I need a work permit?", "faq_work_permit", "work_permit"),
     # A topic without a temporary-protection counterpart is answered as it is.
     ("I have temporary protection, how do I sort my waste?", "faq_recycling", "recycling"),
+    # An asylum seeker's work questions: the exemption from the work permit (AT-UND).
+    ("I'm an asylum seeker, do I need a work permit for a job at a café?", "faq_work_permit", "asylum_work"),
+    ("Jag har sökt asyl och väntar på beslut, får jag arbeta under tiden?", "faq_permit_processing_time",
+     "asylum_work"),
+    ("قدمت لجوء وناطر القرار، بقدر اشتغل بمطعم؟", "faq_permit_processing_time", "asylum_work"),
+    ("Чекаю рішення щодо притулку, чи можна працювати?", "faq_permit_processing_time", "asylum_work"),
+    # ... but not their other questions, nor a work question without asylum.
+    ("I applied for asylum, how long does the decision take?", "faq_permit_processing_time",
+     "permit_processing_time"),
+    ("How long does a work permit decision take?", "faq_permit_processing_time", "permit_processing_time"),
 ])
-def test_someone_with_temporary_protection_gets_that_situations_answer(app_database, text, intent, expected):
+def test_someone_with_temporary_protection_or_seeking_asylum_gets_that_situations_answer(
+        app_database, text, intent, expected):
     messages, events = run(ActionAnswer(), said(text, intent))
     assert [m["faq_key"] for m in messages if m["response"] == "utter_faq_answer"] == [expected]
     assert slot_events(events)["last_faq"] == expected
