@@ -4,7 +4,7 @@ pays their allowance and arranges housing, health care costs SEK 50 with the UT 
 compulsory, and no work permit is needed. "Do I need a work permit?" from a person who says they have
 temporary protection is answered with protection_jobs, not the general work-permit rules.
 
-An asylum seeker is in a third situation: while the case is examined they may work without a work permit only
+An asylum seeker is in another situation: while the case is examined they may work without a work permit only
 with Migrationsverket's exemption (AT-UND), so their work questions ("do I need a work permit?", or "may I
 work while I wait for the decision?", which reads like a question about processing times) get asylum_work.
 
@@ -40,9 +40,10 @@ VARIANTS = {
 
 
 # Someone waiting for an asylum decision, in their words (folded): "asylsökande", "applied for asylum",
-# "Asylantrag", "asielzoeker", "طالب لجوء", "шукаю притулку", "LMA card" (the asylum seeker's card).
+# "Asylantrag", "asielzoeker", "طالب لجوء", "шукаю притулку", "LMA card" (the asylum seeker's card; "lma" alone
+# is also Arabizi for "when").
 _ASYLUM_SEEKER = re.compile("|".join((
-    r"asylsokande", r"sokt asyl", r"asylarende", r"\blma\b", r"asylum seeker", r"(applied|applying) for asylum",
+    r"asylsokande", r"sokt asyl", r"asylarende", r"\blma[- ]?(kort|card|karte|kaart|карт)", r"asylum seeker", r"(applied|applying) for asylum",
     r"asylum (case|application|decision)", r"asylbewerber", r"asylsuchend", r"asylantrag", r"asylverfahren",
     r"asylentscheidung", r"asielzoeker", r"asielaanvraag", r"asielzaak", r"asielbeslis",
     r"طالب\w* (ال)?لجوء", r"طلب (ال)?لجوء", r"قدمت (على )?(ال)?لجوء", r"قرار (ال)?لجوء", r"لجوئي",

@@ -306,6 +306,8 @@ def test_checklist_is_built_from_the_catalog(app_database):
     ("I applied for asylum, how long does the decision take?", "faq_permit_processing_time",
      "permit_processing_time"),
     ("How long does a work permit decision take?", "faq_permit_processing_time", "permit_processing_time"),
+    ("Mitt LMA-kort säger inget om AT-UND, får jag jobba?", "faq_work_permit", "asylum_work"),
+    ("lma ala2i job bel swed, bade work permit?", "faq_work_permit", "work_permit"),  # Arabizi "lma": "when"
 ])
 def test_someone_with_temporary_protection_or_seeking_asylum_gets_that_situations_answer(
         app_database, text, intent, expected):
