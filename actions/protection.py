@@ -43,9 +43,10 @@ VARIANTS = {
 # "Asylantrag", "asielzoeker", "طالب لجوء", "шукаю притулку", "LMA card" (the asylum seeker's card; "lma" alone
 # is also Arabizi for "when").
 _ASYLUM_SEEKER = re.compile("|".join((
-    r"asylsokande", r"sokt asyl", r"asylarende", r"\blma[- ]?(kort|card|karte|kaart|карт)", r"asylum seeker", r"(applied|applying) for asylum",
-    r"asylum (case|application|decision)", r"asylbewerber", r"asylsuchend", r"asylantrag", r"asylverfahren",
-    r"asylentscheidung", r"asielzoeker", r"asielaanvraag", r"asielzaak", r"asielbeslis",
+    r"asylsokande", r"sokt asyl", r"asylarende", r"\blma[- ]?(kort|card|karte|kaart|карт)", r"asylum seeker",
+    r"(applied|applying) for asylum", r"asylum (case|application|decision)", r"asylbewerber", r"asylsuchend",
+    r"asylantrag", r"asylverfahren", r"asylentscheidung", r"asielzoeker", r"asielaanvraag", r"asielzaak",
+    r"asielbeslis",
     r"طالب\w* (ال)?لجوء", r"طلب (ال)?لجوء", r"قدمت (على )?(ال)?لجوء", r"قرار (ال)?لجوء", r"لجوئي",
     r"притулк", r"притулок", r"убежищ",
 )))
@@ -53,10 +54,6 @@ _WORK = re.compile(r"jobb|arbet|work|job|werk|شغل|اشتغل|العمل|пр�
 # Work questions an asylum seeker asks, however the classifier read them.
 ASYLUM_VARIANTS = {key: "asylum_work" for key in (
     "work_permit", "job_search", "protection_jobs", "arbetsformedlingen", "permit_processing_time")}
-
-
-def has_temporary_protection(text: str) -> bool:
-    return bool(_TEMPORARY_PROTECTION.search(fold(text)))
 
 
 def answer_for(key: str, text: str) -> str:
