@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions import long_message, protection
+from actions import long_message, protection, school_stage
 from actions.catalog import CatalogUnavailable, ask
 from actions.handoff import PENDING_HANDOFF, contact_events
 from actions.municipality import PENDING_FACTS, facts_events
@@ -45,7 +45,8 @@ def places_named(tracker: Tracker) -> list[str]:
 
 async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> list[dict[str, Any]]:
     """Utter the answer for FAQ `key` with the conversation's place; [] events if the catalog is down."""
-    key = protection.answer_for(key, tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
+    key = protection.answer_for(school_stage.stage_for(key, text), text)  # the asker's situation decides
     municipality, county = tracker.get_slot("municipality"), tracker.get_slot("county")
     named, chosen = places_named(tracker), []
     try:

@@ -314,3 +314,23 @@ def test_someone_with_temporary_protection_or_seeking_asylum_gets_that_situation
     messages, events = run(ActionAnswer(), said(text, intent))
     assert [m["faq_key"] for m in messages if m["response"] == "utter_faq_answer"] == [expected]
     assert slot_events(events)["last_faq"] == expected
+
+
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    ("ابني عمره 17 ووصل جديد، أي مدرسة بيروح في سونه؟", "faq_compulsory_school", "upper_secondary"),
+    ("Min son är 17 och ny i Sverige, vilken skola ska han gå i?", "faq_compulsory_school", "upper_secondary"),
+    ("Синові 17 років, у яку школу він піде?", "faq_compulsory_school", "upper_secondary"),
+    ("Mein Sohn ist 4, wie bekommt er einen Platz?", "faq_compulsory_school", "preschool"),
+    ("my 8-year-old starts school in Torsby, how?", "faq_upper_secondary", "compulsory_school"),
+    # No age, or ages of two stages: the topic the classifier read.
+    ("I have 3 kids, which school do they go to?", "faq_compulsory_school", "compulsory_school"),
+    ("our kids are 4 years and 12 years old, how do we apply?", "faq_compulsory_school", "compulsory_school"),
+    # An age outside school, or a topic that is no school stage.
+    ("I am 25 years old, can I still go to gymnasiet?", "faq_upper_secondary", "upper_secondary"),
+    ("my son is 17, where can he find a summer job?", "faq_job_search", "job_search"),
+    # The age first, then the situation: temporary protection has its own school answer.
+    ("Vi har tillfälligt skydd och dottern är 16 år, vilken skola?", "faq_compulsory_school", "protection_school"),
+])
+def test_a_childs_age_decides_the_school_stage(app_database, text, intent, expected):
+    messages, _ = run(ActionAnswer(), said(text, intent))
+    assert [m["faq_key"] for m in messages if m["response"] == "utter_faq_answer"] == [expected]
