@@ -324,7 +324,9 @@ def test_someone_with_temporary_protection_or_seeking_asylum_gets_that_situation
     ("my 8-year-old starts school in Torsby, how?", "faq_upper_secondary", "compulsory_school"),
     # No age, or ages of two stages: the topic the classifier read.
     ("I have 3 kids, which school do they go to?", "faq_compulsory_school", "compulsory_school"),
-    ("our kids are 4 years and 12 years old, how do we apply?", "faq_compulsory_school", "compulsory_school"),
+    ("our kids are 4 years old and 12 years old, how do we apply?", "faq_compulsory_school", "compulsory_school"),
+    ("we have lived here for 5 years, which school for my daughter?", "faq_compulsory_school", "compulsory_school"),
+    ("the school is 5 minutes away, is it good for my son?", "faq_compulsory_school", "compulsory_school"),
     # An age outside school, or a topic that is no school stage.
     ("I am 25 years old, can I still go to gymnasiet?", "faq_upper_secondary", "upper_secondary"),
     ("my son is 17, where can he find a summer job?", "faq_job_search", "job_search"),
