@@ -50,7 +50,8 @@ _ASYLUM_SEEKER = re.compile("|".join((
     r"طالب\w* (ال)?لجوء", r"طلب (ال)?لجوء", r"قدمت (على )?(ال)?لجوء", r"قرار (ال)?لجوء", r"لجوئي",
     r"притулк", r"притулок", r"убежищ",
 )))
-_WORK = re.compile(r"jobb|arbet|work|job|werk|شغل|اشتغل|العمل|працю|робот|работ")
+# Stems of "work" in the six languages (and Russian), folded: "job" also finds "jobb", "عمل" also "أعمل" and "العمل".
+_WORK = re.compile(r"arbet|arbeit|work|job|werk|شغل|اشتغل|عمل|працю|робот|работ")
 # Work questions an asylum seeker asks, however the classifier read them.
 ASYLUM_VARIANTS = {key: "asylum_work" for key in (
     "work_permit", "job_search", "protection_jobs", "arbetsformedlingen", "permit_processing_time")}

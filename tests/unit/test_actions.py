@@ -302,6 +302,8 @@ def test_checklist_is_built_from_the_catalog(app_database):
      "asylum_work"),
     ("قدمت لجوء وناطر القرار، بقدر اشتغل بمطعم؟", "faq_permit_processing_time", "asylum_work"),
     ("Чекаю рішення щодо притулку, чи можна працювати?", "faq_permit_processing_time", "asylum_work"),
+    ("Ich bin Asylbewerber, darf ich arbeiten?", "faq_work_permit", "asylum_work"),
+    ("أنا طالب لجوء، هل يمكنني أن أعمل أثناء الانتظار؟", "faq_work_permit", "asylum_work"),
     # ... but not their other questions, nor a work question without asylum.
     ("I applied for asylum, how long does the decision take?", "faq_permit_processing_time",
      "permit_processing_time"),
