@@ -310,8 +310,19 @@ def test_checklist_is_built_from_the_catalog(app_database):
     ("How long does a work permit decision take?", "faq_permit_processing_time", "permit_processing_time"),
     ("Mitt LMA-kort säger inget om AT-UND, får jag jobba?", "faq_work_permit", "asylum_work"),
     ("lma ala2i job bel swed, bade work permit?", "faq_work_permit", "work_permit"),  # Arabizi "lma": "when"
+    # First steps: refugee status (asylum granted) and temporary protection are different situations.
+    ("Jag har fått uppehållstillstånd som flykting, vad gör jag först?", "faq_first_steps_protection",
+     "first_steps_refugee"),
+    ("Asyl bewilligt, wo fange ich an?", "faq_first_steps", "first_steps_refugee"),
+    ("انقبل لجوئي، شو لازم رتب هلأ", "faq_first_steps_protection", "first_steps_refugee"),
+    ("Отримав статус біженця, що робити першим?", "faq_first_steps_protection", "first_steps_refugee"),
+    ("Я біженка з України, з чого почати?", "faq_first_steps_refugee", "first_steps_protection"),
+    ("We have temporary protection, what do we do first?", "faq_first_steps_refugee", "first_steps_protection"),
+    # Still waiting for the decision: no refugee status yet.
+    ("I applied for asylum last month, what do I do first?", "faq_first_steps", "first_steps"),
+    ("Ik ben asielzoeker, wat moet ik eerst doen?", "faq_first_steps_protection", "first_steps_protection"),
 ])
-def test_someone_with_temporary_protection_or_seeking_asylum_gets_that_situations_answer(
+def test_temporary_protection_seeking_asylum_or_refugee_status_gets_that_situations_answer(
         app_database, text, intent, expected):
     messages, events = run(ActionAnswer(), said(text, intent))
     assert [m["faq_key"] for m in messages if m["response"] == "utter_faq_answer"] == [expected]
