@@ -102,8 +102,9 @@ def test_linear_scores_are_sklearns_own_numbers(tmp_path):
     component.train(data)
     texts = ["where can I learn Swedish in Krokom?", "Arbeitserlaubnis??", "3andi so2al 3an ro5sa",
              "де вивчати шведську", "zzzz qqqq", "", "1177"]
-    union, svm = component._model
-    expected = svm.decision_function(component.features(union, texts))
+    union, svm, directions = component._model
+    assert directions is not None  # the projected embedding is part of what was compared
+    expected = svm.decision_function(component.features(union, directions, texts))
     assert np.allclose(component.margins(texts), expected, atol=1e-4)
     assert component.config["embedding_weight"] > 0  # the embedding channel is part of what was compared
 
@@ -117,10 +118,10 @@ def test_parallel_one_vs_rest_is_linear_svcs_model(tmp_path):
 
     component = LinearIntentClassifier(LinearIntentClassifier.get_default_config(), LocalModelStorage(tmp_path),
                                        Resource("linear"))
-    union, _ = component.build()
+    union, _, directions = component.build()
     examples = {**EXAMPLES, "greet": ["hello", "hej", "hallo", "hoi", "مرحبا", "привіт"]}
     texts, labels = zip(*[(t, i) for i, texts in examples.items() for t in texts])
-    features = component.features(union, list(texts), fit=True)
+    features = component.features(union, directions, list(texts), fit=True)
     ours, sklearns = OneVsRestSVM(threads=2).fit(features, labels), LinearSVC(random_state=0).fit(features, labels)
     assert list(ours.classes_) == list(sklearns.classes_) and len(ours.classes_) > 2
     assert np.allclose(ours.decision_function(features), sklearns.decision_function(features), atol=2e-3)
