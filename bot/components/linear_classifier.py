@@ -188,7 +188,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             ("skeleton", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config["skeleton_ngrams"]),
                                          sublinear_tf=True, min_df=2, preprocessor=skeleton, dtype=np.float32)),
         ], transformer_weights={"skeleton": self.config["skeleton_weight"]})
-        directions = PrincipalDirections(self.config["embedding_dims"]) if self.config["embedding_dims"] else None
+        projected = self.config["embedding_weight"] and self.config["embedding_dims"]
+        directions = PrincipalDirections(self.config["embedding_dims"]) if projected else None
         return features, OneVsRestSVM(C=self.config["C"], threads=os.cpu_count() or 1), directions
 
     def features(self, union: Any, directions: Optional[PrincipalDirections], texts: List[str],
@@ -211,8 +212,6 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
         union, svm, directions = self.build()
-        if not self.config["embedding_weight"]:
-            directions = None
         features = self.features(union, directions, [m.get(TEXT) for m in examples], fit=True)
         svm.fit(features, [m.get(INTENT) for m in examples])
         self._model = (union, svm, directions)
