@@ -90,7 +90,7 @@ class OneVsRestSVM:
 class PrincipalDirections:
     """The sentence embedding's main directions in the training texts (PCA). The embedding's 512 dense columns
     are most of the SVM's non-zeros; its 256 principal directions cost the SVM a third less time and give the
-    same held-out F1 (bench/results/nlu.md). Fitted by an eigendecomposition of the 512 x 512 scatter matrix:
+    same held-out F1 (the sweep in config.yml). Fitted by an eigendecomposition of the 512 x 512 scatter matrix:
     under a second where sklearn's full SVD of the 48,000 x 512 matrix takes about 20. Projections are scaled
     to the centred embeddings' mean length, so the channel's weight keeps its meaning."""
 
