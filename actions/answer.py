@@ -4,7 +4,9 @@
   named in this message or earlier). Never a question instead of the answer: without a place, the answer
   ends with one line inviting the user to name it, and the topic waits in `pending_faq`.
 - A place named next (`inform_municipality`) gets only the local side of the waiting topic
-  (`utter_faq_local`), the contact of a person when the user asked for one, or the municipality's facts.
+  (`utter_faq_local`), the contact of a person when the user asked for one, or the municipality's facts. So does
+  a statement naming a place that the classifier reads, unsure, as another topic ("I work full time, so evenings
+  would suit me. I'm in Hagfors" after the SFI answer).
 - A long message is answered on its main question, and the next one is offered (actions/long_message.py).
 """
 from __future__ import annotations
@@ -38,9 +40,21 @@ def ours_among(session: Session, named: list[str]) -> str | None:
     return next((name for name in reversed(named) if queries.find_municipality(session, name)), None)
 
 
+# Below this confidence a statement naming a place continues the topic waiting for one; a question ("?") never does.
+FOLLOW_UP_CONFIDENCE = 0.9
+QUESTION_MARKS = ("?", "؟", "？")
+
+
 def places_named(tracker: Tracker) -> list[str]:
     return [entity["value"] for entity in tracker.latest_message.get("entities") or []
             if entity.get("entity") == "municipality" and isinstance(entity.get("value"), str)]
+
+
+def continues_waiting_topic(tracker: Tracker, key: str, confidence: float) -> bool:
+    """The message names a place for the topic waiting for one rather than asking about `key`."""
+    waiting, text = tracker.get_slot("pending_faq"), tracker.latest_message.get("text") or ""
+    return (bool(waiting) and waiting != key and confidence < FOLLOW_UP_CONFIDENCE and bool(places_named(tracker))
+            and not any(mark in text for mark in QUESTION_MARKS))
 
 
 async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> list[dict[str, Any]]:
@@ -104,6 +118,8 @@ class ActionAnswer(Action):
         if key:
             key = await untrained_topic(tracker) or key  # answer_events says so if the catalog is down
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
+            if continues_waiting_topic(tracker, key, confidence):
+                return await self.place_named(dispatcher, tracker)
             reading = long_message.reading(text, confidence)
             if reading:
                 events = await answer_long_message(dispatcher, tracker, text, key, reading)

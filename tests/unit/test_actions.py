@@ -30,12 +30,13 @@ def recorded(name: str, **slots) -> Tracker:
     return Tracker.from_dict(state)
 
 
-def said(text: str, intent: str, entities: list[dict] | None = None, **slots) -> Tracker:
+def said(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.9, **slots) -> Tracker:
     """A recorded tracker with another latest message: `entities` as (entity, value, written) triples' dicts."""
     state = json.loads((TRACKERS / "work_permit_national.json").read_text(encoding="utf-8"))
     state["slots"].update(slots)
-    state["latest_message"] = {"text": text, "intent": {"name": intent, "confidence": 0.9},
-                               "entities": entities or [], "intent_ranking": [{"name": intent, "confidence": 0.9}]}
+    state["latest_message"] = {"text": text, "intent": {"name": intent, "confidence": confidence},
+                               "entities": entities or [],
+                               "intent_ranking": [{"name": intent, "confidence": confidence}]}
     return Tracker.from_dict(state)
 
 
@@ -95,6 +96,24 @@ def test_a_place_in_the_question_itself_is_used_at_once(app_database):
     assert [(m["response"], m["faq_key"], m["municipality"]) for m in messages] == [
         ("utter_faq_answer", "sfi", "Karlstad")]
     assert slot_events(events)["pending_faq"] is None and slot_events(events)["last_faq"] == "sfi"
+
+
+def test_a_statement_naming_a_place_continues_the_waiting_topic_unless_sure_or_asked(app_database):
+    text = "I work full time so evenings or online would be best, I'm in Hagfors"
+    unsure = said(text, "faq_job_search", [place(text, "Hagfors", "Hagfors")], confidence=0.81,
+                  municipality="Hagfors", pending_faq="sfi")
+    messages, events = run(ActionAnswer(), unsure)
+    assert [(m["response"], m["faq_key"], m["municipality"]) for m in messages] == [
+        ("utter_faq_local", "sfi", "Hagfors")]
+    assert slot_events(events) == {"pending_faq": None}
+    question = "I'm in Kil, where do I find a dentist?"
+    for tracker in (said(question, "faq_dental_care", [place(question, "Kil", "Kil")], confidence=0.6,
+                         municipality="Kil", pending_faq="sfi"),
+                    said("I live in Kil and need a dentist", "faq_dental_care",
+                         [place("I live in Kil and need a dentist", "Kil", "Kil")], confidence=0.99,
+                         municipality="Kil", pending_faq="sfi")):
+        messages, _ = run(ActionAnswer(), tracker)
+        assert [(m["response"], m["faq_key"]) for m in messages] == [("utter_faq_answer", "dental_care")]
 
 
 def test_declining_to_name_the_municipality_closes_the_waiting_question(app_database):
