@@ -41,7 +41,8 @@ def judge(messages: list[dict], expect: list[str], language: str) -> list[str]:
     text = "\n\n".join(message.get("text") or "" for message in messages)
     if not text.strip():
         problems.append("no reply")
-    problems += [f"missing {fragment!r}" for fragment in expect if fragment.casefold() not in text.casefold()]
+    # a fragment YAML reads as a number ("1177") is still text to find
+    problems += [f"missing {str(fragment)!r}" for fragment in expect if str(fragment).casefold() not in text.casefold()]
     found = {(message.get("metadata") or {}).get("language") for message in messages}
     if found != {language}:
         problems.append(f"language {sorted(map(str, found))}, expected {language}")
