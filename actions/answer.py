@@ -42,7 +42,6 @@ def ours_among(session: Session, named: list[str]) -> str | None:
 
 # Below this confidence a statement naming a place continues the topic waiting for one; a question ("?") never does.
 FOLLOW_UP_CONFIDENCE = 0.9
-QUESTION_MARKS = ("?", "؟", "？")
 
 
 def places_named(tracker: Tracker) -> list[str]:
@@ -54,7 +53,7 @@ def continues_waiting_topic(tracker: Tracker, key: str, confidence: float) -> bo
     """The message names a place for the topic waiting for one rather than asking about `key`."""
     waiting, text = tracker.get_slot("pending_faq"), tracker.latest_message.get("text") or ""
     return (bool(waiting) and waiting != key and confidence < FOLLOW_UP_CONFIDENCE and bool(places_named(tracker))
-            and not any(mark in text for mark in QUESTION_MARKS))
+            and not any(mark in text for mark in long_message.QUESTION_MARKS))
 
 
 async def answer_events(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> list[dict[str, Any]]:

@@ -88,5 +88,8 @@ def ordered(found: list[Topic], whole: str | None = None) -> list[Topic]:
     return sorted(found, key=lambda topic: (not is_question(topic.sentence), topic.key != whole, -topic.confidence))
 
 
+QUESTION_MARKS = ("?", "؟")  # Latin and Arabic
+
+
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith(("?", "؟"))
+    return sentence.rstrip().endswith(QUESTION_MARKS)
