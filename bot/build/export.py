@@ -97,7 +97,10 @@ def gazetteer(session: Session) -> dict:
         places.setdefault(name, {"aliases": aliases or []})
     for name, info in places.items():
         info["ambiguous"] = len(fold(name)) <= AMBIGUOUS_LENGTH
-    return {"places": places}
+    words = yaml.safe_load((ROOT / "data" / "catalog" / "not_places.yml").read_text(encoding="utf-8"))
+    not_places = {fold(word) for group in ("words", "by_hand") for found in (words.get(group) or {}).values()
+                  for word in found}
+    return {"places": places, "not_places": sorted(not_places)}
 
 
 def export(build: Path = BUILD, database_url: str | None = None) -> Path:

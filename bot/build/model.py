@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".build" / "train"
 MODELS = ROOT / ".build" / "models"
@@ -31,9 +33,24 @@ def inputs_hash(config: Path = ROOT / "config.yml", code: bool = True, build: Pa
     return digest.hexdigest()[:16]
 
 
+def training_config(config: Path, build: Path = BUILD) -> Path:
+    """`config` with the gazetteer keyed by the content of the file it reads (build/gazetteer.yml), written beside
+    the build folder. Rasa reuses a component's cached training while its config and training data are unchanged;
+    the gazetteer also reads its own file, so new places or not-places alone would otherwise leave the old
+    gazetteer in the new model."""
+    document = yaml.safe_load(config.read_text(encoding="utf-8"))
+    digest = hashlib.sha256((build / "gazetteer.yml").read_bytes()).hexdigest()[:16]
+    for component in document["pipeline"]:
+        if component["name"].endswith(".MunicipalityGazetteer"):
+            component["gazetteer_digest"] = digest
+    derived = build.parent / f"{build.name}-{config.name}"
+    derived.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return derived
+
+
 def train_command(config: Path, name: str, out: Path = MODELS, build: Path = BUILD) -> list[str]:
     return [
-        str(RASA), "train", "--config", str(config), "--domain", str(build / "domain"),
+        str(RASA), "train", "--config", str(training_config(config, build)), "--domain", str(build / "domain"),
         "--data", str(build / "data"), "--out", str(out), "--fixed-model-name", name,
         "--skip-validation",  # a minute and a half on this data; `make test` runs `rasa data validate` instead
     ]

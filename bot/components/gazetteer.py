@@ -2,7 +2,9 @@
 
 Handles diacritics ("ostersund"), inflection ("Östersunds", "у Карлстаді"), attached Arabic prepositions
 ("بكارلستاد"), other scripts (aliases from the catalog) and misspellings (rapidfuzz). Short names that are
-also ordinary words ("Berg", "Kil", "Eda") only count when capitalised or after a locative preposition.
+also ordinary words ("Berg", "Kil", "Eda") only count when capitalised or after a locative preposition, and so
+do frequent words that look like a place (data/catalog/not_places.yml: "lite" -> Lit, "глава" -> Glava), which
+are never taken for a misspelt place ("halen" ~ Hallen, "alter" ~ Alster).
 The gazetteer file is exported from the catalog (`make model`) and stored inside the trained model.
 """
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Text, Tuple
 
 import spacy
 import yaml
@@ -87,20 +89,23 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             # A message that is little more than a place name ("Östersund", "i Krokom", "у Карлстаді")
             # answers "which municipality?": its intent becomes this one, whatever the classifier said.
             "place_only_intent": "inform_municipality",
+            # set by bot.build.model to the gazetteer file's hash, so that a changed file retrains this component
+            "gazetteer_digest": "",
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 places: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+                 gazetteer: Optional[Dict[str, Any]] = None) -> None:
+        """gazetteer: the exported file's content, {"places": {...}, "not_places": [folded words]}."""
         super().__init__(config, model_storage, resource)
         self._tokenizer = spacy.blank("xx").tokenizer
-        self._index(places or {})
+        self._index((gazetteer or {}).get("places", {}), (gazetteer or {}).get("not_places", ()))
 
     @staticmethod
-    def dumps(places: Dict[str, Dict[str, Any]]) -> bytes:
-        return json.dumps(places, ensure_ascii=False).encode("utf-8")
+    def dumps(gazetteer: Dict[str, Any]) -> bytes:
+        return json.dumps(gazetteer, ensure_ascii=False).encode("utf-8")
 
     @staticmethod
-    def loads(data: bytes) -> Dict[str, Dict[str, Any]]:
+    def loads(data: bytes) -> Dict[str, Any]:
         return json.loads(data.decode("utf-8"))
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -108,14 +113,17 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
         path = Path(os.environ.get("LOTSEN_GAZETTEER") or self.config["gazetteer"])
         if not path.exists():
             raise FileNotFoundError(f"MunicipalityGazetteer: gazetteer file {path} not found (run `make model`)")
-        places = yaml.safe_load(path.read_text(encoding="utf-8"))["places"]
-        self._index(places)
-        return self.persist(places)
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gazetteer = {"places": document["places"], "not_places": document.get("not_places", [])}
+        self._index(gazetteer["places"], gazetteer["not_places"])
+        return self.persist(gazetteer)
 
-    def _index(self, places: Dict[str, Dict[str, Any]]) -> None:
+    def _index(self, places: Dict[str, Dict[str, Any]], not_places: Iterable[str] = ()) -> None:
         """places: name -> {aliases: [...], ambiguous: bool, value: the entity's value if not the name (a locality
-        -> its municipality), entity: the entity if not the configured one (a county)}."""
+        -> its municipality), entity: the entity if not the configured one (a county)}; not_places: folded
+        frequent words that only look like a place."""
         self._places = places
+        self._not_places = frozenset(not_places)
         self._forms: Dict[str, str] = {}
         for name, info in places.items():
             for form in [name, *info.get("aliases", [])]:
@@ -165,9 +173,16 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             name, end_index, score = match
             end_token = tokens[end_index]
             start, end = token.idx, end_token.idx + len(end_token.text)
-            alone = len(tokens) == end_index - start_index + 1 and score == 100  # the whole message: "Eda", "إيدا"
-            if (self._places[name].get("ambiguous") and not alone
-                    and not self._plausible(tokens, start_index, end_index, name, text[start:end])):
+            # a frequent word that looks like a place (not_places.yml): never a misspelt one
+            word = fold(token.text) if end_index == start_index else ""
+            ordinary = word in self._not_places
+            if ordinary and score < 100:
+                continue
+            # the whole message in a name's own form: "Eda", "إيدا" (not "lite" for Lit)
+            alone = (len(tokens) == end_index - start_index + 1 and score == 100
+                     and (not ordinary or word in self._forms))
+            if ((self._places[name].get("ambiguous") or ordinary) and not alone
+                    and not self._plausible(text, tokens, start_index, end_index, name, text[start:end])):
                 continue
             entities.append({
                 # A locality's value is its municipality; a county is its own entity ("in Värmland").
@@ -214,8 +229,7 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             if len(stem) >= 3 and stem[-1] in ARABIC_FINAL_VOWELS:
                 yield from (stem[:-1] + vowel for vowel in ARABIC_FINAL_VOWELS if vowel != stem[-1])
 
-    @staticmethod
-    def _plausible(tokens: List[Word], start: int, end: int, name: str, surface: str) -> bool:
+    def _plausible(self, text: str, tokens: List[Word], start: int, end: int, name: str, surface: str) -> bool:
         """A short name that is also a word ("are", "Berg", "Еда") needs its exact spelling or a locative."""
         previous = fold(tokens[start - 1].text) if start > 0 else ""
         following = fold(tokens[end + 1].text) if end + 1 < len(tokens) else ""
@@ -225,4 +239,8 @@ class MunicipalityGazetteer(StoredComponent, EntityExtractorMixin):
             return True
         if fold(surface).startswith(("ب", "ع", "لل", "وب")) and not fold(name).startswith(("ب", "ع")):
             return True  # an attached Arabic preposition: بكيل = in Kil
-        return surface == name and previous not in ARTICLES
+        # the name as written, or a capitalised alias inside a sentence ("наскільки Кроком близько", not "Are you",
+        # nor Arabic, which has no capitals: شيل is Kil and "take off")
+        inside = start > 0 and not text[:tokens[start].idx].rstrip().endswith((".", "!", "?", "؟"))
+        alias = surface[:1].isupper() and surface in self._places[name].get("aliases", ())
+        return (surface == name or (inside and alias)) and previous not in ARTICLES

@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def gazetteer(tmp_path_factory) -> MunicipalityGazetteer:
-    places = yaml.safe_load((ROOT / ".build" / "train" / "gazetteer.yml").read_text(encoding="utf-8"))["places"]
+    exported = yaml.safe_load((ROOT / ".build" / "train" / "gazetteer.yml").read_text(encoding="utf-8"))
     storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
     config = {**MunicipalityGazetteer.get_default_config()}
-    return MunicipalityGazetteer(config, storage, Resource("gazetteer"), places)
+    return MunicipalityGazetteer(config, storage, Resource("gazetteer"), exported)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,13 @@ def test_finds_municipalities_in_any_language(gazetteer, text, expected):
     ["Are you a bot?", "how are you", "what are the rules for a work permit", "Ich wohne am Berg",
      "Еда в Швеції дорога", "thanks", "ok", "",
      # words that look like short place names (Are/Åre, Еда/Eda, كيل/Kil)
-     "my wife and kids are in Manila", "which vaccines are in the programme", "еда в магазині дорога", "كيل الرز"],
+     "my wife and kids are in Manila", "which vaccines are in the programme", "еда в магазині дорога", "كيل الرز",
+     # frequent words that look like places (data/catalog/not_places.yml): similar (Hallen, Järpen, Alster, Nacka),
+     # an inflection of a short name (Lit, Скоре, سونه, Glava) or a locality that is mostly a word (Hallen)
+     "ik moet hem van de opvang halen", "ik woon al jaren in Zweden", "Bis zu welchem Alter gibt es Hort?",
+     "vi vill snacka med någon", "jag kan lite svenska", "нужно как можно скорее", "глава сім'ї працює",
+     "لازم شيل إطارات المسامير", "كيف أشغل تلفزيون سوني", "var ligger hallen för badminton",
+     "можна письмовий план крок за кроком?"],
 )
 def test_ordinary_words_are_not_places(gazetteer, text):
     assert gazetteer.extract(text) == []
@@ -82,7 +88,27 @@ def test_a_bare_place_name_is_an_answer_naming_the_municipality(gazetteer, text,
         ("كيف بفتح مطعم بكيل", "Kil"),                      # attached Arabic preposition
         ("بدي نضف اسناني عند دكتور سنان بهاغفورش", "Hagfors"),
         ("بيت للايجار ب اوري", "Åre"),                       # another Arabic ending
+        ("vi bor i Hallen", "Åre"),                         # a locality that is also a word, after a locative
+        ("наскільки Кроком близько до озера", "Krokom"),     # a capitalised alias inside a sentence
+        ("Bergs kommun", "Berg"),                           # a genitive of a short name
     ],
 )
 def test_inflected_and_spoken_forms(gazetteer, text, expected):
     assert [e["value"] for e in gazetteer.extract(text)] == [expected]
+
+
+def test_a_changed_gazetteer_file_changes_only_the_gazetteers_config(tmp_path):
+    """Rasa reuses a component's cached training while its config and data are the same: the training config
+    keys the gazetteer by its file, so new places alone retrain it (and nothing else)."""
+    from bot.build.model import training_config
+
+    def pipeline(places: dict) -> list:
+        build = tmp_path / "train"
+        build.mkdir(exist_ok=True)
+        (build / "gazetteer.yml").write_text(yaml.safe_dump({"places": places}), encoding="utf-8")
+        return yaml.safe_load(training_config(ROOT / "config.yml", build).read_text(encoding="utf-8"))["pipeline"]
+
+    before, after = pipeline({"Kil": {}}), pipeline({"Kil": {}, "Lofsdalen": {"value": "Härjedalen"}})
+    changed = [b["name"] for b, a in zip(before, after) if a != b]
+    assert changed == ["bot.components.gazetteer.MunicipalityGazetteer"]
+    assert pipeline({"Kil": {}}) == before

@@ -86,19 +86,19 @@ def test_an_edit_is_live_at_once_and_a_new_topic_is_answered_before_and_after_pu
     reply = ask(own_stack, "Where do I buy a fishing licence for the lakes near Östersund?")
     assert answer in reply and "lansstyrelsen.se" in reply
 
-    # 2b. Also where the model is sure the message is off-topic: it learnt libraries as out of scope.
-    library = "Borrowing at the public library is free: show ID at the desk to get a library card (lånekort)."
+    # 2b. Also where the model is sure the message is off-topic: it learnt parking permits as out of scope.
+    parking = "Apply for a residents' parking permit (boendeparkering) at your municipality's parking office."
     browser.submit("/admin/topics/new", "/admin/topics/new", {
-        "key": "library_card", "category": "everyday", "authority": "Karlstads kommun",
-        "source_url": "https://karlstad.se/", "reviewed_on": "2026-12-07", "answer_en": library,
-        "questions_en": "\n".join(["how do I get a library card", "library card without personnummer",
-                                   "can I borrow books at the library", "is the library card free",
-                                   "what do I need for a library card", "lost my library card"])})
-    library_question = "Does the library in Karlstad lend books for free?"
+        "key": "residents_parking", "category": "everyday", "authority": "Karlstads kommun",
+        "source_url": "https://karlstad.se/", "reviewed_on": "2026-12-08", "answer_en": parking,
+        "questions_en": "\n".join(["how do I get a residents parking permit", "parking permit for my street",
+                                   "boendeparkering application", "what does a residents parking permit cost",
+                                   "can I park outside my flat with a permit", "parking card for residents"])})
+    parking_question = "How do I get a residents parking permit for my street in Karlstad?"
     parse = httpx.post(f"{own_stack.rasa_url}/model/parse", params={"token": own_stack.token},
-                       json={"text": library_question}, timeout=30).json()
+                       json={"text": parking_question}, timeout=30).json()
     assert parse["intent"]["name"] == "out_of_scope"  # what makes this step test the out-of-scope path
-    assert library in ask(own_stack, library_question)
+    assert parking in ask(own_stack, parking_question)
 
     # 3. Publish: trained, swapped into the running server, status shown; the topic is then in the model.
     old_model = httpx.get(f"{own_stack.rasa_url}/status", params={"token": own_stack.token}).json()["model_file"]
