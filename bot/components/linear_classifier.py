@@ -62,8 +62,8 @@ class OneVsRestSVM:
     threads. Keeps what scoring needs: `classes_`, `coef_` (float16: same ranking, half the size) and
     `intercept_`."""
 
-    def __init__(self, C: float = 1.0, threads: int = 1) -> None:
-        self.C, self.threads = C, threads
+    def __init__(self, C: float = 1.0, threads: int = 1, tol: float = 1e-4) -> None:
+        self.C, self.threads, self.tol = C, threads, tol
 
     def fit(self, features: Any, labels: List[str]) -> "OneVsRestSVM":
         from sklearn.svm import LinearSVC
@@ -74,7 +74,7 @@ class OneVsRestSVM:
         self.classes_ = np.unique(labels)
 
         def one(name: str) -> Any:  # reproducible: liblinear's own random order, seeded
-            return LinearSVC(C=self.C, random_state=0).fit(features, labels == name)
+            return LinearSVC(C=self.C, tol=self.tol, random_state=0).fit(features, labels == name)
 
         with ThreadPoolExecutor(self.threads) as pool:
             fitted = list(pool.map(one, self.classes_))
@@ -120,8 +120,10 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         # config.yml; an embedding_weight of 0 leaves the encoder out). threads: the encoder's when answering,
         # where it embeds one message (training uses every core). embedding_dims: principal directions of the
         # embedding the SVM learns (0: all 512). ranking_length: intents in the ranking, as
-        # Rasa's own classifiers (the ranking is copied into every event, tracker and action call).
-        return {"C": 1.0, "char_ngrams": [2, 5], "word_ngrams": [1, 2], "skeleton_ngrams": [1, 3],
+        # Rasa's own classifiers (the ranking is copied into every event, tracker and action call). tol: liblinear's
+        # stopping tolerance (LinearSVC's 1e-4 by default; 3e-3 gave the same prediction for every held-out message
+        # in six languages, SVM 72 -> 58 s on 51,630 examples).
+        return {"C": 1.0, "tol": 3e-3, "char_ngrams": [2, 5], "word_ngrams": [1, 2], "skeleton_ngrams": [1, 3],
                 "skeleton_weight": 0.7, "embedding_weight": 0.5, "embedding_dims": 192, "temperature": 0.1,
                 "threads": 1, "batch_size": 256, "ranking_length": 10}
 
@@ -190,7 +192,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         ], transformer_weights={"skeleton": self.config["skeleton_weight"]})
         projected = self.config["embedding_weight"] and self.config["embedding_dims"]
         directions = PrincipalDirections(self.config["embedding_dims"]) if projected else None
-        return features, OneVsRestSVM(C=self.config["C"], threads=os.cpu_count() or 1), directions
+        return features, OneVsRestSVM(C=self.config["C"], threads=os.cpu_count() or 1, tol=self.config["tol"]), directions
 
     def features(self, union: Any, directions: Optional[PrincipalDirections], texts: List[str],
                  fit: bool = False) -> Any:
