@@ -16,6 +16,7 @@ never takes a similar-looking word for one (bot.components.gazetteer).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -54,6 +55,19 @@ def classify(gazetteer: MunicipalityGazetteer, places: dict, word: str, rank: in
     return "value" in places[name] and rank < FREQUENT_EXACT  # a locality's name or alias
 
 
+def block_yaml(document: dict[str, dict[str, list[str]]]) -> str:
+    """Two levels of mappings over lists, in the catalog files' style (what `make content-export` writes back)."""
+    def scalar(word: str) -> str:
+        return word if yaml.safe_load(word) == word else json.dumps(word, ensure_ascii=False)
+
+    lines = []
+    for group, by_language in document.items():
+        lines.append(f"{group}:")
+        lines += [line for language, words in by_language.items()
+                  for line in [f"  {language}:", *(f"    - {scalar(word)}" for word in words)]]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     from wordfreq import top_n_list
 
@@ -68,8 +82,8 @@ def main() -> None:
                 seen.add(folded)
                 found.setdefault(language, []).append(folded)
     kept = yaml.safe_load(OUTPUT.read_text(encoding="utf-8")).get("by_hand", {}) if OUTPUT.exists() else {}
-    document = {"words": {language: sorted(words) for language, words in found.items()}, "by_hand": kept}
-    OUTPUT.write_text(HEADER + yaml.safe_dump(document, allow_unicode=True, width=110), encoding="utf-8")
+    document = {"by_hand": kept, "words": {language: sorted(words) for language, words in found.items()}}
+    OUTPUT.write_text(HEADER + block_yaml(document), encoding="utf-8")
     print(f"not_places: {len(seen)} words in {OUTPUT}")
 
 
